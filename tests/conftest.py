@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own CSM_HOME; derived model files are built once."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from agent.config import Settings, load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache for derived model files, shared by the whole test session."""
+    return tmp_path_factory.mktemp("csm-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Path
+) -> None:
+    monkeypatch.setenv("CSM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CSM_CACHE_DIR", str(cache_dir))
+    monkeypatch.setenv("CSM_EMBED_THREADS", "1")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CSM_MODEL", "CSM_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection to an address other than loopback."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock: socket.socket, address):  # noqa: ANN001 - socket address
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1"):
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                raise OSError(f"tests must not reach the network: connect to {address!r}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings pointing at this test's CSM_HOME, created."""
+    result = load_settings()
+    result.home.mkdir(parents=True, exist_ok=True)
+    return result
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.exists():
+        pytest.skip(f"real data folder {SHARED_DATA} is not present")
+    return SHARED_DATA
