@@ -56,7 +56,7 @@ def _default_cache_dir() -> Path:
 
 
 def _model_spec(api_key: str | None, base_url: str | None) -> str:
-    """Return the model spec: CSM_MODEL if set, else `openai:gpt-4o-mini` when a key or URL exists."""
+    """Return CSM_MODEL if set, else `openai:gpt-4o-mini` when a key or URL is set, else none."""
     spec = os.environ.get("CSM_MODEL", "").strip()
     if spec:
         return spec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 
@@ -58,3 +59,37 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"real data folder {SHARED_DATA} is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
+    """A CSM_HOME with the sample business loaded and indexed, built once per session."""
+    home = tmp_path_factory.mktemp("demo-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CSM_HOME", str(home))
+        patch.setenv("CSM_CACHE_DIR", str(cache_dir))
+        patch.setenv("CSM_EMBED_THREADS", "1")
+        from agent.cli.init_cmd import load_demo
+        from agent.store import open_store
+
+        snapshot_settings = load_settings()
+        store = open_store(snapshot_settings)
+        load_demo(snapshot_settings, store)
+        store.close()
+    return home
+
+
+@pytest.fixture
+def demo_settings(demo_snapshot: Path, tmp_path: Path) -> Settings:
+    """Settings for this test's own copy of the loaded sample business."""
+    shutil.copytree(demo_snapshot, tmp_path / "home")
+    return load_settings()
+
+
+@pytest.fixture
+def demo_store(demo_settings: Settings):  # noqa: ANN201 - agent.store.Store
+    from agent.store import open_store
+
+    store = open_store(demo_settings)
+    yield store
+    store.close()

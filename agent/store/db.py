@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
@@ -88,9 +88,7 @@ def match_account(query: str, accounts: list[Account]) -> Account:
     if len(exact) == 1:
         return exact[0]
     names = {a.id: a.name for a in accounts}
-    ranked = process.extract(
-        wanted, names, scorer=fuzz.WRatio, processor=str.casefold, limit=5
-    )
+    ranked = process.extract(wanted, names, scorer=fuzz.WRatio, processor=str.casefold, limit=5)
     if exact:
         listing = ", ".join(f"{a.name} ({a.id})" for a in exact)
         raise NotFoundError(

@@ -1,0 +1,128 @@
+"""The assistant's tools as plain functions; the agent and the no-model router share them.
+
+Each tool returns a ToolResult: text for the reader, the sources behind it, and the data
+as a dict for `--json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.config import Settings
+from agent.store import Store
+
+
+@dataclass
+class ToolResult:
+    tool: str
+    text: str
+    sources: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ToolContext:
+    """What every tool may read: settings, the store, and the chat model if any."""
+
+    settings: Settings
+    store: Store
+    model: Any = None
+    model_name: str = ""
+
+
+def format_hit(rank: int, hit) -> str:  # noqa: ANN001 - agent.retrieval.Hit
+    owner = f"account {hit.account_id}" if hit.account_id else "product docs"
+    passage = " ".join(hit.text.split())
+    return (
+        f"[{rank}] {hit.title} ({hit.kind}, {hit.date or 'undated'}, {owner}; "
+        f"source {hit.source_id}, chars {hit.start}-{hit.end}, score {hit.score:.2f})\n"
+        f"    {passage}"
+    )
+
+
+def search(
+    ctx: ToolContext, query: str, account: str | None = None, kind: str | None = None, k: int = 5
+) -> ToolResult:
+    """Search notes, tickets and docs; scoped to one account (plus shared docs) when given."""
+    from agent.retrieval import open_index
+
+    account_id = ctx.store.resolve_account(account).id if account else None
+    index = open_index(ctx.settings)
+    hits = index.search(query, k=k, account_id=account_id, kind=kind)
+    if not hits:
+        text = f"No passages match {query!r}."
+        if index.count() == 0:
+            text += " The index is empty: import notes, tickets or docs with `csm import`."
+        return ToolResult("search", text, data={"query": query, "results": []})
+    lines = [format_hit(rank, hit) for rank, hit in enumerate(hits, start=1)]
+    return ToolResult(
+        "search",
+        "\n".join(lines),
+        sources=[hit.source_id for hit in hits],
+        data={"query": query, "results": [hit.__dict__ for hit in hits]},
+    )
+
+
+def health(ctx: ToolContext, account: str) -> ToolResult:
+    """Explain one account's health score: components, weights, drivers, missing inputs."""
+    from agent.insights.health import health_for
+    from agent.insights.render import health_text
+
+    record = ctx.store.resolve_account(account)
+    report = health_for(ctx.store, record.id)
+    sources = sorted({s for c in report.components for s in c.sources})
+    return ToolResult("health", health_text(report), sources, report.to_dict())
+
+
+def at_risk(ctx: ToolContext, limit: int = 10) -> ToolResult:
+    """List the accounts most at risk, each with its band and main driver."""
+    from agent.insights.health import rank_book
+    from agent.insights.render import triage_text
+
+    reports = [r for r in rank_book(ctx.store) if r.at_risk][:limit]
+    return ToolResult(
+        "at_risk_accounts",
+        triage_text(reports),
+        sources=[f"health model as of {r.as_of}" for r in reports[:1]],
+        data={"accounts": [r.to_dict() for r in reports]},
+    )
+
+
+def sentiment(ctx: ToolContext, account: str | None = None, text: str | None = None) -> ToolResult:
+    """Score the sentiment of a text, or of an account's recent notes, tickets and comments."""
+    from agent.insights.render import sentiment_text
+
+    if text:
+        from agent.insights.sentiment import score_text
+
+        score = score_text(text)
+        summary = f"{score.label} (VADER compound {score.compound:+.2f})"
+        return ToolResult(
+            "sentiment", summary, [], {"text": text, **score.__dict__, "label": score.label}
+        )
+    if not account:
+        return ToolResult("sentiment", "Name an account or give a text to score.")
+    from agent.insights.account_sentiment import account_sentiment
+
+    record = ctx.store.resolve_account(account)
+    rolled = account_sentiment(ctx.store, record.id)
+    rendered, sources, data = sentiment_text(record.name, rolled)
+    return ToolResult("sentiment", rendered, sources, data)
+
+
+def draft_email(ctx: ToolContext, account: str, purpose: str = "checkin") -> ToolResult:
+    """Draft an email of the given purpose to the account's right contact."""
+    from agent.drafting.email import draft_email as build
+
+    record = ctx.store.resolve_account(account)
+    draft = build(ctx.store, record, purpose, model=ctx.model, model_name=ctx.model_name)
+    header = f"To: {draft.to_name} <{draft.to_email}>\nSubject: {draft.subject}\n\n"
+    check = (
+        "verified against the account's facts"
+        if draft.verification.ok
+        else ("NOT verified: unsupported " + ", ".join(draft.verification.unsupported))
+    )
+    text = header + draft.body + f"\n({draft.written_by} draft, {check})"
+    sources = [fact.source for fact in draft.facts.facts]
+    return ToolResult("draft_email", text, sorted(set(sources)), draft.model_dump(mode="json"))

@@ -1,0 +1,1 @@
+"""The `csm` command line: thin typer commands over the core packages."""

@@ -1,0 +1,101 @@
+"""`csm ask` and `csm chat`."""
+
+from __future__ import annotations
+
+import typer
+
+from agent.cli.common import handle_errors, open_context, print_json, stderr
+
+CHAT_HELP = """Commands:
+  /account NAME  set the current account; questions without one refer to it
+  /account       clear the current account
+  /reset         forget the conversation so far
+  /help          show this help
+  /quit          leave (or Ctrl-D)"""
+
+
+def _context():  # noqa: ANN202 - returns a ToolContext
+    from agent.assistant.tools import ToolContext
+    from agent.llm import chat_model, model_name
+
+    settings, store = open_context()
+    return ToolContext(settings, store, chat_model(settings), model_name(settings))
+
+
+def _render(answer) -> str:  # noqa: ANN001 - agent.assistant.agent.Answer
+    lines = [answer.text]
+    if answer.sources:
+        lines.append("\nSources: " + "; ".join(answer.sources[:10]))
+    return "\n".join(lines)
+
+
+@handle_errors
+def ask_command(
+    question: str = typer.Argument(..., help="The request, in plain words."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Answer one request with the tools (and the model, when one is configured)."""
+    from agent.assistant.agent import answer
+
+    ctx = _context()
+    result = answer(ctx, question)
+    if as_json:
+        print_json(result.__dict__)
+        return
+    typer.echo(_render(result))
+    if result.hint:
+        stderr(result.hint)
+
+
+@handle_errors
+def chat_command() -> None:
+    """Chat with the assistant in the terminal; /help lists the commands."""
+    from agent.assistant.agent import answer
+    from agent.errors import CsmError
+
+    ctx = _context()
+    history: list[dict] = []
+    current_account: str | None = None
+    mode = f"model {ctx.model_name}" if ctx.model is not None else "no model: tool routing"
+    stderr(f"csm chat ({mode}). /help for commands, Ctrl-D to leave.")
+    while True:
+        try:
+            line = input("csm> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return
+        if line == "/help":
+            typer.echo(CHAT_HELP)
+            continue
+        if line == "/reset":
+            history.clear()
+            typer.echo("Conversation cleared.")
+            continue
+        if line.startswith("/account"):
+            name = line.removeprefix("/account").strip()
+            try:
+                current_account = ctx.store.resolve_account(name).name if name else None
+            except CsmError as error:
+                typer.echo(f"Error: {error}")
+                continue
+            typer.echo(f"Current account: {current_account or 'none'}")
+            continue
+        question = f"{line} (about {current_account})" if current_account else line
+        try:
+            result = answer(ctx, question, history)
+        except KeyboardInterrupt:
+            typer.echo("(stopped)")
+            continue
+        except CsmError as error:
+            typer.echo(f"Error: {error}")
+            continue
+        typer.echo(_render(result))
+        if result.hint and not history:
+            stderr(result.hint)
+        history.extend(
+            [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
+        )

@@ -1,0 +1,71 @@
+"""Helpers shared by the command modules: the error boundary, JSON output, the store."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import typer
+
+from agent.errors import CsmError, NotFoundError, RuntimeFailure
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _debug() -> bool:
+    return os.environ.get("CSM_DEBUG", "").lower() in ("1", "true", "yes")
+
+
+def handle_errors(func: F) -> F:
+    """Turn the core's exceptions into one `Error: ...` line on stderr and an exit code.
+
+    With CSM_DEBUG=1 the exception propagates with its traceback.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (CsmError, RuntimeFailure) as error:
+            if _debug():
+                raise
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(code=error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def print_json(document: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, default=_json_default, ensure_ascii=False))
+    sys.stdout.write("\n")
+
+
+def stderr(message: str) -> None:
+    """Write progress or a note for the user to stderr, keeping stdout for answers."""
+    typer.echo(message, err=True)
+
+
+def open_context():  # noqa: ANN201 - returns (settings, store); imports stay lazy
+    """Load settings and open the store, raising a clear error if `csm init` was not run."""
+    from agent.config import load_settings
+    from agent.store import open_store
+
+    settings = load_settings()
+    return settings, open_store(settings)
+
+
+__all__ = ["NotFoundError", "handle_errors", "open_context", "print_json", "stderr"]

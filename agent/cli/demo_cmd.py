@@ -1,0 +1,51 @@
+"""`csm demo`: the main job on the sample business, end to end, offline."""
+
+from __future__ import annotations
+
+import typer
+
+from agent.cli.common import handle_errors, stderr
+
+DEMO_QUERY = "what did Northwind say about exports?"
+
+
+def _section(title: str) -> None:
+    typer.echo(f"\n== {title} " + "=" * max(0, 70 - len(title)))
+
+
+@handle_errors
+def demo_command(
+    search_query: str = typer.Option(DEMO_QUERY, "--query", help="The search to show."),
+) -> None:
+    """Load the sample business if needed, then show triage, health, search and a draft."""
+    from sqlalchemy import func, select
+
+    from agent.assistant.tools import ToolContext, at_risk, draft_email, health, search
+    from agent.cli.init_cmd import load_demo
+    from agent.config import load_settings
+    from agent.llm import CONNECT_HINT
+    from agent.store import Account, open_store
+
+    settings = load_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings)
+    with store.session() as session:
+        loaded = session.scalar(select(func.count()).select_from(Account))
+    if not loaded:
+        load_demo(settings, store)
+    ctx = ToolContext(settings, store)
+
+    _section("Morning triage: accounts at risk")
+    triage = at_risk(ctx, limit=8)
+    typer.echo(triage.text)
+
+    top = triage.data["accounts"][0]
+    _section(f"Why is {top['account_name']} at risk?")
+    typer.echo(health(ctx, top["account_id"]).text)
+
+    _section(f"Search: {search_query!r}")
+    typer.echo(search(ctx, search_query, k=3).text)
+
+    _section(f"Draft: check-in email to {top['account_name']}")
+    typer.echo(draft_email(ctx, top["account_id"], "risk").text)
+    stderr("\n" + CONNECT_HINT)

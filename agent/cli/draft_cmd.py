@@ -1,0 +1,48 @@
+"""`csm draft email`: an email built from the account's facts."""
+
+from __future__ import annotations
+
+import typer
+
+from agent.cli.common import handle_errors, open_context, print_json, stderr
+
+app = typer.Typer(
+    help="Draft emails (and, later, QBR/EBR decks) from an account's facts.", no_args_is_help=True
+)
+
+
+@app.command("email")
+@handle_errors
+def email_command(
+    name: str = typer.Argument(..., help="Account name or id."),
+    purpose: str = typer.Option(
+        "checkin", "--purpose", "-p", help="checkin, renewal, onboarding, risk or followup."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Draft an email to the account's right contact, verified against its facts."""
+    from agent.drafting.email import draft_email
+    from agent.llm import CONNECT_HINT, chat_model, model_name
+
+    settings, store = open_context()
+    account = store.resolve_account(name)
+    model = chat_model(settings)
+    draft = draft_email(store, account, purpose, model=model, model_name=model_name(settings))
+    if as_json:
+        print_json(draft.model_dump(mode="json"))
+        return
+    typer.echo(f"To: {draft.to_name} <{draft.to_email}>")
+    typer.echo(f"From: {draft.from_name} <{draft.from_email}>")
+    typer.echo(f"Subject: {draft.subject}\n")
+    typer.echo(draft.body)
+    status = (
+        "verified"
+        if draft.verification.ok
+        else "FAILED verification: " + ", ".join(draft.verification.unsupported)
+    )
+    typer.echo(f"-- {draft.written_by} draft, {status} against the facts of {account.name}.")
+    typer.echo("Sources: " + "; ".join(sorted({f.source for f in draft.facts.facts})))
+    for warning in draft.warnings:
+        stderr(f"Warning: {warning}")
+    if model is None:
+        stderr(CONNECT_HINT)

@@ -1,0 +1,101 @@
+"""`csm accounts`, `csm health` and `csm sentiment`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from agent.cli.common import handle_errors, open_context, print_json
+from agent.errors import InputError
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
+
+
+@handle_errors
+def accounts_command(
+    at_risk: bool = typer.Option(
+        False, "--at-risk", help="Only red or yellow accounts, or accounts with a risk signal."
+    ),
+    limit: int = typer.Option(0, "--limit", "-n", help="Show at most this many (0: all)."),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        help="Score as of this date (YYYY-MM-DD); "
+        "default: today, or the newest data in the store if older.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """List the book ranked by risk, with each account's band and main driver."""
+    from agent.insights.health import rank_book
+    from agent.insights.render import triage_text
+
+    _settings, store = open_context()
+    reports = rank_book(store, _parse_date(as_of, "--as-of"))
+    churned = [r for r in reports if r.churned]
+    reports = [r for r in reports if not r.churned]
+    if at_risk:
+        reports = [r for r in reports if r.at_risk]
+    if limit:
+        reports = reports[:limit]
+    if as_json:
+        print_json({"accounts": [r.to_dict() for r in reports], "churned_hidden": len(churned)})
+        return
+    typer.echo(triage_text(reports))
+    if churned:
+        typer.echo(f"{len(churned)} churned accounts are not listed.")
+
+
+@handle_errors
+def health_command(
+    name: str = typer.Argument(..., help="Account name or id; close spellings are matched."),
+    as_of: str = typer.Option(None, "--as-of", help="Score as of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Explain an account's health score: components, weights, drivers, missing inputs."""
+    from agent.insights.health import health_for
+    from agent.insights.render import health_text
+
+    _settings, store = open_context()
+    account = store.resolve_account(name)
+    report = health_for(store, account.id, _parse_date(as_of, "--as-of"))
+    if as_json:
+        print_json(report.to_dict())
+        return
+    typer.echo(health_text(report))
+
+
+@handle_errors
+def sentiment_command(
+    name: str = typer.Argument(None, help="Account name or id."),
+    text: str = typer.Option(None, "--text", help="Score this text instead of an account."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Score sentiment with VADER: of a text, or of an account's recent interactions."""
+    from agent.assistant.tools import ToolContext, sentiment
+    from agent.config import load_settings
+
+    if (name is None) == (text is None):
+        raise InputError("Give an account name or --text TEXT, not both and not neither.")
+    if text is not None:
+        from agent.insights.sentiment import score_text
+
+        score = score_text(text)
+        if as_json:
+            print_json({"text": text, "label": score.label, **score.__dict__})
+        else:
+            typer.echo(f"{score.label} (VADER compound {score.compound:+.2f})")
+        return
+    settings, store = open_context()
+    result = sentiment(ToolContext(load_settings(), store), account=name)
+    if as_json:
+        print_json(result.data)
+    else:
+        typer.echo(result.text)

@@ -1,0 +1,160 @@
+"""Check-in emails: from a template with no model, written by the model when one is set."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from agent.drafting.facts import PURPOSES, FactSheet, build_fact_sheet
+from agent.drafting.verify import Verification, long_date, verify_draft
+from agent.errors import InputError
+from agent.prompts import load_prompt, prompts_dir
+from agent.store import Store
+from agent.store.tables import Account
+
+logger = logging.getLogger(__name__)
+
+SIGN_OFF = "Best,"
+
+
+class EmailDraft(BaseModel):
+    """A drafted email, the facts it was built from and the result of verifying it."""
+
+    account_id: str
+    account_name: str
+    purpose: str
+    to_name: str | None
+    to_email: str | None
+    from_name: str | None
+    from_email: str | None
+    subject: str
+    body: str
+    written_by: str = Field(description="`template` or `model:<name>`.")
+    verification: Verification
+    warnings: list[str] = Field(default_factory=list)
+    facts: FactSheet
+
+
+def _environment():  # noqa: ANN202 - jinja2 is imported lazily
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(prompts_dir())),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters["longdate"] = lambda value: long_date(value) if isinstance(value, date) else value
+    return env
+
+
+def _split_subject(rendered: str) -> tuple[str, str]:
+    first, _, rest = rendered.strip().partition("\n")
+    if not first.startswith("Subject:"):
+        raise InputError("An email template must start with a `Subject:` line.")
+    body = "\n".join(line.rstrip() for line in rest.strip().splitlines())
+    return first.removeprefix("Subject:").strip(), body + "\n"
+
+
+def render_template(sheet: FactSheet, purpose: str) -> tuple[str, str]:
+    """Render `prompts/email/<purpose>.j2` with the fact sheet; return subject and body."""
+    template = _environment().get_template(f"email/{purpose}.j2")
+    rendered = template.render(
+        **sheet.model_dump(),
+        first_name=sheet.recipient_first_name or "there",
+        open_ticket=sheet.open_tickets[0] if sheet.open_tickets else None,
+        recent_note=sheet.recent_notes[0] if sheet.recent_notes else None,
+        sign_off=SIGN_OFF,
+    )
+    return _split_subject(rendered)
+
+
+def _model_messages(sheet: FactSheet, purpose: str, problem: str | None) -> list[tuple[str, str]]:
+    facts = sheet.model_dump_json(indent=1, exclude={"facts"})
+    user = load_prompt("email_request.md").format(
+        purpose=purpose,
+        facts=facts,
+        sources=json.dumps([fact.model_dump() for fact in sheet.facts], indent=1),
+    )
+    if problem:
+        user += "\n\n" + problem
+    return [("system", load_prompt("email_system.md")), ("human", user)]
+
+
+def _parse_model_email(text: str) -> tuple[str, str] | None:
+    cleaned = text.strip().removeprefix("```json").removeprefix("```").removesuffix("```")
+    try:
+        document = json.loads(cleaned)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    subject, body = document.get("subject"), document.get("body")
+    if not isinstance(subject, str) or not isinstance(body, str):
+        return None
+    return subject.strip(), body.strip() + "\n"
+
+
+def _write_with_model(model, sheet: FactSheet, purpose: str):  # noqa: ANN001, ANN202
+    """Ask the model for the email; on an unsupported claim, ask once more naming it."""
+    problem = None
+    for _attempt in range(2):
+        reply = model.invoke(_model_messages(sheet, purpose, problem))
+        parsed = _parse_model_email(str(reply.content))
+        if parsed is None:
+            problem = 'Reply with only a JSON object: {"subject": "...", "body": "..."}.'
+            continue
+        subject, body = parsed
+        check = verify_draft(subject + "\n" + body, sheet)
+        if check.ok:
+            return subject, body, check
+        problem = (
+            "Your draft stated claims that are not in the facts: "
+            + ", ".join(check.unsupported)
+            + ". Rewrite it using only the facts given."
+        )
+    return None
+
+
+def draft_email(
+    store: Store, account: Account, purpose: str = "checkin", model=None, model_name: str = ""
+) -> EmailDraft:  # noqa: ANN001 - a LangChain chat model or None
+    """Draft an email of `purpose` to the account's right contact, verified against its facts."""
+    if purpose not in PURPOSES:
+        raise InputError(f"Unknown purpose {purpose!r}. Choose one of: {', '.join(PURPOSES)}.")
+    sheet = build_fact_sheet(store, account, purpose)
+    warnings: list[str] = []
+    if sheet.recipient_email is None:
+        warnings.append("No active contact with an email address; add one with `csm import`.")
+    written_by = "template"
+    result = _write_with_model(model, sheet, purpose) if model is not None else None
+    if result is not None:
+        subject, body, check = result
+        written_by = f"model:{model_name}"
+    else:
+        if model is not None:
+            warnings.append(
+                "The model's draft failed verification twice; this draft is from the template."
+            )
+        subject, body = render_template(sheet, purpose)
+        check = verify_draft(subject + "\n" + body, sheet)
+    return EmailDraft(
+        account_id=account.id,
+        account_name=account.name,
+        purpose=purpose,
+        to_name=sheet.recipient_name,
+        to_email=sheet.recipient_email,
+        from_name=sheet.csm_name,
+        from_email=sheet.csm_email,
+        subject=subject,
+        body=body,
+        written_by=written_by,
+        verification=check,
+        warnings=warnings,
+        facts=sheet,
+    )

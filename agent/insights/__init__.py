@@ -1,0 +1,1 @@
+"""Deterministic insight over the book: health, sentiment, ranking. No model is involved."""

@@ -1,0 +1,193 @@
+"""The composite health score: weighted components, bands, drivers and risk signals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from agent.insights.book import AccountData, default_as_of, load_book
+from agent.insights.components import ALL_COMPONENTS, Component
+from agent.store import Store
+
+# Upper bounds of the bands on the 0-100 score: 0-50 red, 51-75 yellow, 76-100 green.
+RED_MAX = 50
+YELLOW_MAX = 75
+
+
+def band_for(score: int) -> str:
+    if score <= RED_MAX:
+        return "red"
+    if score <= YELLOW_MAX:
+        return "yellow"
+    return "green"
+
+
+@dataclass
+class Signal:
+    """A named warning or opportunity raised by a rule, independent of the score."""
+
+    name: str
+    detail: str
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def is_risk(self) -> bool:
+        return self.name != "upgrade_candidate"
+
+
+@dataclass
+class ScoredComponent:
+    """A component with its weight renormalised over the present ones and its contribution."""
+
+    name: str
+    label: str
+    base_weight: float
+    weight: float | None
+    score: float | None
+    contribution: float | None
+    detail: str
+    sources: list[str]
+    facts: dict
+
+
+@dataclass
+class HealthReport:
+    account_id: str
+    account_name: str
+    as_of: date
+    score: int | None
+    band: str
+    plan_tier: str | None
+    arr: float | None
+    renewal_date: date | None
+    components: list[ScoredComponent]
+    missing: list[str]
+    drivers: list[str]
+    signals: list[Signal]
+    churned: bool = False
+
+    @property
+    def main_driver(self) -> str:
+        return self.drivers[0] if self.drivers else "no driver: every input is at its best"
+
+    @property
+    def at_risk(self) -> bool:
+        if self.churned:
+            return False
+        low = self.score is not None and self.score <= YELLOW_MAX
+        return low or any(signal.is_risk for signal in self.signals)
+
+    def to_dict(self) -> dict:
+        document = asdict(self)
+        document["main_driver"] = self.main_driver
+        document["at_risk"] = self.at_risk
+        return document
+
+
+def _scored(components: list[Component]) -> tuple[list[ScoredComponent], float | None]:
+    present = [c for c in components if c.score is not None]
+    total_weight = sum(c.weight for c in present)
+    scored: list[ScoredComponent] = []
+    for component in components:
+        if component.score is None or total_weight == 0:
+            weight = contribution = None
+        else:
+            weight = component.weight / total_weight
+            contribution = weight * component.score
+        scored.append(
+            ScoredComponent(
+                name=component.name,
+                label=component.label,
+                base_weight=component.weight,
+                weight=weight,
+                score=None if component.score is None else round(component.score, 1),
+                contribution=None if contribution is None else round(contribution, 1),
+                detail=component.detail,
+                sources=component.sources,
+                facts=component.facts,
+            )
+        )
+    total = sum(c.contribution for c in scored if c.contribution is not None) if present else None
+    return scored, total
+
+
+def _drivers(scored: list[ScoredComponent]) -> list[str]:
+    """Rank components by the points they cost: weight times the gap to a perfect 100."""
+    costs = [
+        (c.weight * (100.0 - c.score), c)
+        for c in scored
+        if c.weight is not None and c.score is not None and c.score < 100.0
+    ]
+    costs.sort(key=lambda pair: pair[0], reverse=True)
+    return [f"{c.label}: {c.detail} (-{cost:.0f} pts)" for cost, c in costs if cost >= 1.0][:3]
+
+
+def _signals(data: AccountData, components: list[Component]) -> list[Signal]:
+    signals: list[Signal] = []
+    by_name = {c.name: c for c in components}
+    stakeholders = by_name["stakeholders"]
+    if stakeholders.facts.get("champions_left"):
+        signals.append(Signal("champion_left", stakeholders.detail, stakeholders.sources))
+    support = by_name["support"]
+    if support.facts.get("escalated"):
+        signals.append(Signal("open_escalation", support.detail, support.sources))
+    usage = by_name["usage_trend"]
+    if usage.score is not None and usage.facts.get("change", 0.0) <= -0.25:
+        signals.append(Signal("usage_drop", usage.detail, usage.sources))
+    renewal = by_name["renewal"]
+    if renewal.facts.get("days") is not None and renewal.facts["days"] <= 60:
+        signals.append(Signal("renewal_soon", renewal.detail, renewal.sources))
+    seat = by_name["seat_use"]
+    subscription = data.current_subscription()
+    tier = (subscription.plan_tier if subscription else None) or data.account.plan_tier or ""
+    if tier.lower() == "free" and seat.facts.get("ratio", 0.0) >= 0.9:
+        signals.append(Signal("upgrade_candidate", f"Free plan at its limit: {seat.detail}"))
+    return signals
+
+
+def score_account(data: AccountData) -> HealthReport:
+    """Score one account from its loaded data."""
+    components = [build(data) for build in ALL_COMPONENTS]
+    scored, total = _scored(components)
+    score = None if total is None else int(round(total))
+    subscription = data.current_subscription()
+    return HealthReport(
+        account_id=data.account.id,
+        account_name=data.account.name,
+        as_of=data.as_of,
+        score=score,
+        band=band_for(score) if score is not None else "unknown",
+        plan_tier=(subscription.plan_tier if subscription else None) or data.account.plan_tier,
+        arr=subscription.arr if subscription else None,
+        renewal_date=(subscription.renewal_date or subscription.end_date) if subscription else None,
+        components=scored,
+        missing=[c.label for c in components if c.score is None],
+        drivers=_drivers(scored),
+        signals=_signals(data, components),
+        churned=bool(data.account.churned),
+    )
+
+
+def health_for(store: Store, account_id: str, as_of: date | None = None) -> HealthReport:
+    """Score one account as of a date (default: today, or the book's newest data)."""
+    with store.session() as session:
+        when = as_of or default_as_of(session)
+        (data,) = load_book(session, when, [account_id])
+        return score_account(data)
+
+
+def rank_book(store: Store, as_of: date | None = None) -> list[HealthReport]:
+    """Score every account and order them by risk: lowest score first, larger ARR first on ties."""
+    with store.session() as session:
+        when = as_of or default_as_of(session)
+        reports = [score_account(data) for data in load_book(session, when)]
+    return sorted(reports, key=_risk_order)
+
+
+def _risk_order(report: HealthReport) -> tuple:
+    risk_signals = sum(1 for signal in report.signals if signal.is_risk)
+    score = report.score if report.score is not None else 101
+    return (report.churned, score, -risk_signals, -(report.arr or 0.0))
+
+
+__all__ = ["HealthReport", "Signal", "band_for", "health_for", "rank_book"]

@@ -1,0 +1,103 @@
+"""Plain-text renderings of insight results, shared by the CLI and the assistant."""
+
+from __future__ import annotations
+
+from agent.insights.health import HealthReport
+from agent.insights.sentiment import RolledUpSentiment
+
+
+def _score_text(report: HealthReport) -> str:
+    if report.score is None:
+        return "no score (every input missing)"
+    return f"{report.score}/100 ({report.band})"
+
+
+def health_text(report: HealthReport) -> str:
+    """Render a health report: score, components with weights, drivers, missing inputs."""
+    lines = [
+        f"{report.account_name} ({report.account_id}): health {_score_text(report)} "
+        f"as of {report.as_of}",
+    ]
+    if report.churned:
+        lines.append("This account has churned.")
+    lines.append("Components (weight after dropping missing inputs, score, points contributed):")
+    for c in report.components:
+        if c.score is None:
+            lines.append(f"  - {c.label}: missing ({c.detail})")
+            continue
+        cited = f" [source: {'; '.join(c.sources)}]" if c.sources else ""
+        lines.append(
+            f"  - {c.label}: weight {c.weight:.0%}, score {c.score:.0f}, "
+            f"+{c.contribution:.1f} pts: {c.detail}{cited}"
+        )
+    if report.drivers:
+        lines.append("Top drivers of the score:")
+        lines.extend(f"  {rank}. {driver}" for rank, driver in enumerate(report.drivers, 1))
+    if report.missing:
+        lines.append(
+            "Missing inputs (left out, their weight spread over the rest): "
+            + ", ".join(report.missing)
+        )
+    if report.signals:
+        lines.append("Signals:")
+        for signal in report.signals:
+            cited = f" [source: {'; '.join(signal.sources)}]" if signal.sources else ""
+            lines.append(f"  - {signal.name}: {signal.detail}{cited}")
+    return "\n".join(lines)
+
+
+def triage_text(reports: list[HealthReport]) -> str:
+    """Render a ranked list: one line per account with score, band, ARR and main driver."""
+    if not reports:
+        return "No accounts to show."
+    lines = []
+    for rank, report in enumerate(reports, start=1):
+        arr = f"ARR {report.arr:,.0f}" if report.arr is not None else "ARR unknown"
+        signals = ", ".join(s.name for s in report.signals)
+        flagged = f" | signals: {signals}" if signals else ""
+        lines.append(
+            f"{rank:>3}. {report.account_name} ({report.account_id}) {_score_text(report)}, "
+            f"{arr}{flagged}\n       main driver: {report.main_driver}"
+        )
+    lines.append(f"Scores as of {reports[0].as_of}, from the health model over the store.")
+    return "\n".join(lines)
+
+
+def sentiment_text(
+    account_name: str, rolled: RolledUpSentiment | None
+) -> tuple[str, list[str], dict]:
+    """Render an account's rolled-up sentiment with its most positive and negative items."""
+    if rolled is None:
+        text = f"{account_name}: no notes, ticket texts or survey comments in the last 180 days."
+        return text, [], {"account": account_name, "compound": None, "items": []}
+    lines = [
+        f"{account_name}: {rolled.label} (VADER compound {rolled.compound:+.2f}, "
+        f"recency-weighted over {len(rolled.items)} items)"
+    ]
+    sources: list[str] = []
+    for caption, item in (
+        ("Most negative", rolled.most_negative()),
+        ("Most positive", rolled.most_positive()),
+    ):
+        if item is not None:
+            lines.append(
+                f"  {caption}: {item.title or item.kind} ({item.item_date}, "
+                f"{item.score.compound:+.2f}) [source: {item.source_id}]"
+            )
+            sources.append(item.source_id)
+    data = {
+        "account": account_name,
+        "compound": round(rolled.compound, 4),
+        "label": rolled.label,
+        "items": [
+            {
+                "source": item.source_id,
+                "date": item.item_date.isoformat(),
+                "title": item.title,
+                "compound": item.score.compound,
+                "label": item.score.label,
+            }
+            for item in rolled.items
+        ],
+    }
+    return "\n".join(lines), sources, data
