@@ -1,0 +1,101 @@
+"""The assistant with a scripted model, and the router that answers without one."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from agent.assistant.agent import answer
+from agent.assistant.router import route
+from agent.assistant.tools import ToolContext
+from tests.scripted_model import ScriptedChatModel
+
+NORTHWIND = "Northwind Studios"
+
+
+def _tool_call(name: str, args: dict, call_id: str = "call_1") -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id}])
+
+
+def test_agent_calls_tool_then_answers(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("health", {"account": NORTHWIND}),
+            AIMessage(content="Northwind Studios is covered above."),
+        ]
+    )
+    ctx = ToolContext(demo_settings, demo_store, model, "scripted")
+
+    result = answer(ctx, "How healthy is Northwind Studios?")
+
+    model.assert_done()
+    assert result.tools == ["health"]
+    assert result.text == "Northwind Studios is covered above."
+    assert result.model == "scripted"
+    assert "health" in model.bound_tools
+    tool_messages = [m for m in model.calls[1] if isinstance(m, ToolMessage)]
+    assert len(tool_messages) == 1
+    assert tool_messages[0].content.startswith('<tool_output tool="health">')
+    assert NORTHWIND in tool_messages[0].content
+
+
+def test_agent_multi_step_search_health_draft(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("search", {"query": "exports", "account": NORTHWIND}, "c1"),
+            _tool_call("health", {"account": NORTHWIND}, "c2"),
+            _tool_call("draft_email", {"account": NORTHWIND, "purpose": "followup"}, "c3"),
+            AIMessage(content="Done: searched, scored and drafted."),
+        ]
+    )
+    ctx = ToolContext(demo_settings, demo_store, model, "scripted")
+
+    result = answer(ctx, "Prepare me for Northwind Studios and draft a follow-up.")
+
+    model.assert_done()
+    assert result.tools == ["search", "health", "draft_email"]
+    assert result.sources, "the tools' sources are collected"
+
+
+def test_agent_tool_error_goes_back_to_model(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("health", {"account": "Nothwind Studio"}),
+            AIMessage(content="Which Northwind do you mean?"),
+        ]
+    )
+    ctx = ToolContext(demo_settings, demo_store, model, "scripted")
+
+    result = answer(ctx, "health of Nothwind Studio")
+
+    model.assert_done()
+    tool_message = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
+    assert tool_message.content.startswith("Tool error: Account 'Nothwind Studio' not found.")
+    assert "Northwind" in tool_message.content
+    assert result.text == "Which Northwind do you mean?"
+
+
+def test_router_picks_tools(demo_store):
+    assert route("which accounts are at risk?", demo_store).tool == "at_risk_accounts"
+    health = route("how is Northwind Studios doing?", demo_store)
+    assert health.tool == "health"
+    assert health.arguments["account"] == demo_store.resolve_account(NORTHWIND).id
+    draft = route("draft a renewal email for Northwind Studios", demo_store)
+    assert draft.tool == "draft_email"
+    assert draft.arguments["purpose"] == "renewal"
+    search = route("what did Northwind Studios say about USDZ exports?", demo_store)
+    assert search.tool == "search"
+    assert search.arguments["kind"] == "notes"
+    docs = route("how do I export to FBX?", demo_store)
+    assert docs.tool == "search"
+    assert docs.arguments["kind"] == "docs"
+
+
+def test_answer_without_model_names_tool_and_hint(demo_settings, demo_store):
+    ctx = ToolContext(demo_settings, demo_store)
+
+    result = answer(ctx, "how is Northwind Studios doing?")
+
+    assert result.tools == ["health"]
+    assert result.text.startswith("Answered by the `health` tool")
+    assert result.model is None
+    assert "OPENAI_API_KEY" in result.hint

@@ -1,0 +1,150 @@
+"""The command line through typer's CliRunner, on the loaded sample business."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from agent.cli.main import app
+
+runner = CliRunner()
+
+
+def test_help_lists_commands():
+    result = runner.invoke(app, ["--help"])
+
+    assert result.exit_code == 0
+    for command in ("init", "import", "accounts", "health", "search", "draft", "ask", "chat"):
+        assert command in result.stdout
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys; from agent.cli import main; "
+        "heavy = [m for m in ('chromadb', 'onnxruntime', 'langchain', 'sqlalchemy') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert output.returncode == 0, output.stderr
+    assert output.stdout.strip() == "[]"
+
+
+def test_init_creates_empty_home(settings):
+    result = runner.invoke(app, ["init"])
+
+    assert result.exit_code == 0, result.output
+    assert "Empty book created" in result.stdout
+    assert settings.db_path.exists()
+
+
+def test_commands_before_init_explain_fix():
+    result = runner.invoke(app, ["accounts"])
+
+    assert result.exit_code == 1
+    assert "Run `csm init`" in result.stderr
+
+
+def test_accounts_at_risk_json(demo_settings):
+    result = runner.invoke(app, ["accounts", "--at-risk", "--json"])
+
+    assert result.exit_code == 0, result.output
+    accounts = json.loads(result.stdout)["accounts"]
+    assert accounts
+    assert all(a["at_risk"] for a in accounts)
+    assert all(a["band"] in ("red", "yellow", "green") for a in accounts)
+    assert all(a["main_driver"] for a in accounts)
+    scores = [a["score"] for a in accounts]
+    assert scores == sorted(scores)
+
+
+def test_health_explains_components(demo_settings):
+    result = runner.invoke(app, ["health", "northwind studios"])
+
+    assert result.exit_code == 0, result.output
+    assert "Northwind Studios" in result.stdout
+    assert "Components" in result.stdout
+    assert "weight" in result.stdout
+
+
+def test_health_json_weights_sum_to_one(demo_settings):
+    result = runner.invoke(app, ["health", "Northwind Studios", "--json"])
+
+    document = json.loads(result.stdout)
+    weights = [c["weight"] for c in document["components"] if c["weight"] is not None]
+    assert abs(sum(weights) - 1.0) < 1e-9
+    assert document["band"] in ("red", "yellow", "green")
+
+
+def test_health_unknown_account_suggests(demo_settings):
+    result = runner.invoke(app, ["health", "Nortwind Studio"])
+
+    assert result.exit_code == 1
+    assert "not found" in result.stderr
+    assert "Northwind Studios" in result.stderr
+
+
+def test_sentiment_text():
+    result = runner.invoke(app, ["sentiment", "--text", "The exports are broken and I am angry"])
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("negative")
+
+
+def test_sentiment_needs_name_or_text(settings):
+    result = runner.invoke(app, ["sentiment"])
+
+    assert result.exit_code == 1
+    assert "Give an account name or --text" in result.stderr
+
+
+def test_search_cites_source_and_date(demo_settings):
+    result = runner.invoke(app, ["search", "exports", "--account", "Northwind Studios",
+                                 "--json", "-k", "3"])
+
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)["results"]
+    assert 1 <= len(hits) <= 3
+    for hit in hits:
+        assert hit["source_id"]
+        assert hit["kind"] == "docs" or hit["account_id"]
+
+
+def test_draft_email_verified(demo_settings):
+    result = runner.invoke(app, ["draft", "email", "Northwind Studios", "--json"])
+
+    assert result.exit_code == 0, result.output
+    draft = json.loads(result.stdout)
+    assert draft["subject"]
+    assert draft["written_by"] == "template"
+    assert draft["verification"]["ok"], draft["verification"]
+    assert draft["to_email"].endswith(".example")
+
+
+def test_draft_email_unknown_purpose(demo_settings):
+    result = runner.invoke(app, ["draft", "email", "Northwind Studios", "--purpose", "sales"])
+
+    assert result.exit_code == 1
+    assert "Unknown purpose 'sales'" in result.stderr
+
+
+def test_ask_without_model_says_how_to_connect(demo_settings):
+    result = runner.invoke(app, ["ask", "which accounts are at risk?"])
+
+    assert result.exit_code == 0, result.output
+    assert "Answered by the `at_risk_accounts` tool" in result.stdout
+    assert "OPENAI_API_KEY" in result.stderr
+
+
+def test_chat_session_with_commands(demo_settings):
+    script = "/help\n/account Northwind Studios\nhow is it doing?\n/quit\n"
+
+    result = runner.invoke(app, ["chat"], input=script)
+
+    assert result.exit_code == 0, result.output
+    assert "/reset" in result.stdout
+    assert "Current account: Northwind Studios" in result.stdout
+    assert "Answered by the `health` tool" in result.stdout
