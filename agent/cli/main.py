@@ -44,3 +44,7 @@ app.command("chat")(assistant_cmds.chat_command)
 def run() -> None:
     """Entry point of the `csm` console script."""
     app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,365 @@
+"""The persistent Chroma index of source chunks, embedded with all-MiniLM-L6-v2.
+
+Layout: one collection, COLLECTION, in cosine space, with embeddings computed here and passed
+to Chroma explicitly (the collection has no embedding function). Chunk ids are
+`<source_id>#<chunk_index>`. Chroma metadata values cannot be None, so a missing account_id,
+date or path is stored as "" and read back as None. Docs have account_id "" and are shared by
+every account.
+
+A source is complete in the index when its chunk 0 is present: chunk 0 is written after the
+source's other chunks, so an interrupted upsert leaves a source that the next upsert rewrites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError as ChromaNotFoundError
+
+from agent.config import Settings
+from agent.errors import CsmError, InputError
+from agent.retrieval.chunking import chunk_text, replace_lone_surrogates
+from agent.retrieval.embeddings import DIMENSION, Embedder, get_embedder
+from agent.retrieval.onnx_export import MODEL_NAME
+from agent.retrieval.types import KINDS, Hit, IndexStats, SourceText
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "csm_passages"
+SOURCE_GROUP = 64  # sources whose stored state is read in one Chroma call
+WRITE_BATCH = 256  # chunks embedded and written per Chroma call, if Chroma's max allows
+ID_PAGE = 5000  # ids read per Chroma call when listing
+
+
+class Index:
+    """The chunk index under `settings.index_dir`.
+
+    Opening creates the collection when it is missing. The embedding model is loaded on the
+    first call that embeds, so `count` and `source_ids` never load it.
+
+    Raises:
+        CsmError: the collection was built with another embedding model or distance space.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        model_name = embedder.model_name if embedder else MODEL_NAME
+        dimension = embedder.dimension if embedder else DIMENSION
+
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        self._client = open_client(settings)
+        try:
+            self._collection = self._client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedding_model": model_name, "embedding_dimension": dimension},
+            )
+            _check_collection(self._collection, model_name, dimension, settings)
+        except BaseException:
+            self._client.close()
+            raise
+        self._write_batch = min(WRITE_BATCH, self._client.get_max_batch_size())
+
+    @property
+    def embedder(self) -> Embedder:
+        """The process's Embedder, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    def upsert(self, sources: Iterable[SourceText]) -> IndexStats:
+        """Add new sources, replace changed ones and skip unchanged ones.
+
+        A source is unchanged when the sha256 of its text and its citation fields (kind,
+        account_id, date, title, path) equal the stored ones. A source with empty or
+        whitespace-only text is listed in `skipped_empty`. Its old chunks, if any, are deleted,
+        so the index never serves text the source no longer has. When one call repeats a
+        source_id, the last occurrence wins.
+
+        Raises:
+            InputError: a source has an empty source_id or an unknown kind.
+        """
+        latest: dict[str, SourceText] = {}
+        for source in sources:
+            _validate_source(source)
+            latest[source.source_id] = source
+
+        stats = IndexStats()
+        for group in _batched(list(latest.values()), SOURCE_GROUP):
+            self._upsert_group(group, stats)
+        log.debug("index upsert: %s", stats)
+        return stats
+
+    def delete(self, source_ids: Iterable[str]) -> int:
+        """Delete every chunk of the given sources; returns how many of them were indexed."""
+        deleted = 0
+        for group in _batched(sorted(set(source_ids)), SOURCE_GROUP):
+            where = {"source_id": {"$in": group}}
+            present = {_source_of(chunk_id) for chunk_id in self._ids(where)}
+            if present:
+                self._collection.delete(where=where)
+            deleted += len(present)
+        return deleted
+
+    def search(
+        self, query: str, k: int = 5, account_id: str | None = None, kind: str | None = None
+    ) -> list[Hit]:
+        """Return up to `k` chunks closest to `query`, best first.
+
+        Args:
+            query: the text to search for.
+            k: the maximum number of hits.
+            account_id: when given, only that account's chunks and the shared docs.
+            kind: when given, only chunks of that kind.
+
+        Returns:
+            Hits with score = 1 - cosine distance; empty when nothing matches.
+
+        Raises:
+            InputError: the query is empty, k is below 1, account_id is "" or kind is unknown.
+        """
+        if not query.strip():
+            raise InputError("The search query is empty. Pass some words to search for.")
+        if k < 1:
+            raise InputError(f"The number of results must be at least 1, got {k}.")
+        if account_id == "":
+            raise InputError("account_id is empty. Pass None to search every account.")
+        _validate_kind(kind)
+
+        total = self._collection.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[self.embedder.embed_query(query)],
+            n_results=min(k, total),
+            where=_search_filter(account_id, kind),
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
+        return [_hit(document, metadata, distance) for document, metadata, distance in rows]
+
+    def count(self, kind: str | None = None) -> int:
+        """Return the number of chunks, of one kind or of all."""
+        _validate_kind(kind)
+        if kind is None:
+            return self._collection.count()
+        return sum(1 for _ in self._ids({"kind": kind}))
+
+    def source_ids(self, kind: str | None = None) -> set[str]:
+        """Return the ids of the sources that have chunks, of one kind or of all."""
+        _validate_kind(kind)
+        where = {"kind": kind} if kind else None
+        return {_source_of(chunk_id) for chunk_id in self._ids(where)}
+
+    def close(self) -> None:
+        """Release the Chroma client; the Index is unusable afterwards."""
+        self._client.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _upsert_group(self, group: list[SourceText], stats: IndexStats) -> None:
+        heads = self._stored_heads([source.source_id for source in group])
+        stale: list[str] = []
+        changed: list[tuple[SourceText, dict[str, Any]]] = []
+        for source in group:
+            head = heads.get(source.source_id)
+            if not source.text.strip():
+                stats.skipped_empty.append(source.source_id)
+                stale.append(source.source_id)
+                if head is not None:
+                    stats.sources_deleted += 1
+                continue
+            fields = _source_fields(source)
+            if head is not None and all(head.get(name) == fields[name] for name in fields):
+                stats.sources_unchanged += 1
+                continue
+            # Deleting first also removes chunks that an interrupted upsert left behind.
+            stale.append(source.source_id)
+            changed.append((source, fields))
+            if head is None:
+                stats.sources_added += 1
+            else:
+                stats.sources_replaced += 1
+
+        if stale:
+            self._collection.delete(where={"source_id": {"$in": stale}})
+        stats.chunks_written += self._write_chunks(changed)
+
+    def _write_chunks(self, changed: list[tuple[SourceText, dict[str, Any]]]) -> int:
+        rest: list[tuple[str, str, dict[str, Any]]] = []
+        firsts: list[tuple[str, str, dict[str, Any]]] = []
+        for source, fields in changed:
+            for chunk in chunk_text(source.text):
+                metadata = {
+                    **fields,
+                    "source_id": source.source_id,
+                    "chunk_index": chunk.index,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                }
+                record = (f"{source.source_id}#{chunk.index}", chunk.text, metadata)
+                if chunk.index == 0:
+                    firsts.append(record)
+                else:
+                    rest.append(record)
+
+        records = rest + firsts  # every chunk 0 last; see the module docstring
+        for batch in _batched(records, self._write_batch):
+            ids, texts, metadatas = zip(*batch, strict=True)
+            documents = [replace_lone_surrogates(text) for text in texts]
+            self._collection.upsert(
+                ids=list(ids),
+                embeddings=self.embedder.embed_documents(documents),
+                documents=documents,
+                metadatas=list(metadatas),
+            )
+        return len(records)
+
+    def _stored_heads(self, source_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Return the metadata of chunk 0 of each given source that is complete in the index."""
+        result = self._collection.get(
+            ids=[f"{source_id}#0" for source_id in source_ids], include=["metadatas"]
+        )
+        return {
+            _source_of(chunk_id): dict(metadata)
+            for chunk_id, metadata in zip(result["ids"], result["metadatas"], strict=True)
+        }
+
+    def _ids(self, where: dict[str, Any] | None) -> Iterator[str]:
+        offset = 0
+        while True:
+            page = self._collection.get(where=where, include=[], limit=ID_PAGE, offset=offset)
+            yield from page["ids"]
+            if len(page["ids"]) < ID_PAGE:
+                return
+            offset += ID_PAGE
+
+
+def open_client(settings: Settings) -> chromadb.ClientAPI:
+    """Open the persistent Chroma client at `settings.index_dir`, with telemetry off."""
+    return chromadb.PersistentClient(
+        path=str(settings.index_dir),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+
+
+def drop_index(settings: Settings) -> bool:
+    """Delete the index collection, whatever model built it; returns whether one existed.
+
+    This is the first step of a rebuild: the next `Index(settings)` starts empty.
+    """
+    if not settings.index_dir.exists():
+        return False
+    client = open_client(settings)
+    try:
+        client.delete_collection(COLLECTION)
+    except ChromaNotFoundError:
+        return False
+    finally:
+        client.close()
+    return True
+
+
+def _check_collection(collection: Any, model_name: str, dimension: int, settings: Settings) -> None:
+    metadata = collection.metadata or {}
+    stored_model = metadata.get("embedding_model")
+    stored_dimension = metadata.get("embedding_dimension")
+    if (stored_model, stored_dimension) != (model_name, dimension):
+        built_with = (
+            f"embedding model {stored_model!r} ({stored_dimension} dimensions)"
+            if stored_model
+            else "no recorded embedding model"
+        )
+        raise CsmError(
+            f"The index at {settings.index_dir} was built with {built_with}, but csm now "
+            f"embeds with {model_name!r} ({dimension} dimensions). "
+            f"Run `csm index rebuild` to embed every source again with {model_name!r}."
+        )
+
+    # configuration_json, because `configuration` warns about collections without an
+    # embedding function.
+    space = ((collection.configuration_json or {}).get("hnsw") or {}).get("space")
+    if space != "cosine":
+        raise CsmError(
+            f"The index at {settings.index_dir} uses distance {space!r}, but csm needs "
+            f"'cosine'. Run `csm index rebuild` to create it again."
+        )
+
+
+def _validate_source(source: SourceText) -> None:
+    if not source.source_id:
+        raise InputError(f"A source titled {source.title!r} has an empty source_id.")
+    if source.kind not in KINDS:
+        raise InputError(
+            f"Source {source.source_id!r} has kind {source.kind!r}; "
+            f"expected one of {', '.join(KINDS)}."
+        )
+
+
+def _validate_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"Unknown kind {kind!r}; expected one of {', '.join(KINDS)}.")
+
+
+def _source_fields(source: SourceText) -> dict[str, Any]:
+    """Return the metadata shared by every chunk of a source, with None stored as ""."""
+    text_bytes = source.text.encode("utf-8", "surrogatepass")
+    return {
+        "kind": source.kind,
+        "account_id": source.account_id or "",
+        "date": source.date or "",
+        "title": source.title,
+        "path": source.path or "",
+        "content_hash": hashlib.sha256(text_bytes).hexdigest(),
+    }
+
+
+def _search_filter(account_id: str | None, kind: str | None) -> dict[str, Any] | None:
+    """Build the Chroma `where` filter: docs are visible to every account."""
+    if kind == "docs":
+        return {"kind": "docs"}
+    if account_id is None:
+        return {"kind": kind} if kind else None
+    if kind is not None:
+        return {"$and": [{"kind": kind}, {"account_id": account_id}]}
+    return {"$or": [{"account_id": account_id}, {"kind": "docs"}]}
+
+
+def _hit(document: str, metadata: dict[str, Any], distance: float) -> Hit:
+    return Hit(
+        source_id=metadata["source_id"],
+        kind=metadata["kind"],
+        account_id=metadata["account_id"] or None,
+        date=metadata["date"] or None,
+        title=metadata["title"],
+        text=document,
+        score=1.0 - float(distance),
+        chunk_index=int(metadata["chunk_index"]),
+        start=int(metadata["start"]),
+        end=int(metadata["end"]),
+        path=metadata["path"] or None,
+    )
+
+
+def _source_of(chunk_id: str) -> str:
+    return chunk_id.rsplit("#", 1)[0]
+
+
+def _batched(items: Sequence, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
