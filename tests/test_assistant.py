@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from langchain_core.messages import AIMessage, ToolMessage
 
 from agent.assistant.agent import answer
@@ -10,6 +12,7 @@ from agent.assistant.tools import ToolContext
 from tests.scripted_model import ScriptedChatModel
 
 NORTHWIND = "Northwind Studios"
+EMAIL_BODY = "Hi Linnea,\n\nThank you for your time today. I will send the notes shortly.\n\nBest,"
 
 
 def _tool_call(name: str, args: dict, call_id: str = "call_1") -> AIMessage:
@@ -44,6 +47,8 @@ def test_agent_multi_step_search_health_draft(demo_settings, demo_store):
             _tool_call("search", {"query": "exports", "account": NORTHWIND}, "c1"),
             _tool_call("health", {"account": NORTHWIND}, "c2"),
             _tool_call("draft_email", {"account": NORTHWIND, "purpose": "followup"}, "c3"),
+            # The draft tool asks the same model to write the email.
+            AIMessage(content=json.dumps({"subject": "Following up", "body": EMAIL_BODY})),
             AIMessage(content="Done: searched, scored and drafted."),
         ]
     )
@@ -54,6 +59,10 @@ def test_agent_multi_step_search_health_draft(demo_settings, demo_store):
     model.assert_done()
     assert result.tools == ["search", "health", "draft_email"]
     assert result.sources, "the tools' sources are collected"
+    draft = result.data[2]["result"]
+    assert draft["written_by"] == "model:scripted"
+    assert draft["body"].startswith("Hi Linnea")
+    assert draft["verification"]["ok"]
 
 
 def test_agent_tool_error_goes_back_to_model(demo_settings, demo_store):

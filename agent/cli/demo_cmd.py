@@ -6,7 +6,7 @@ import typer
 
 from agent.cli.common import handle_errors, stderr
 
-DEMO_QUERY = "what did Northwind say about exports?"
+DEMO_QUERY = "what did Northwind Studios say about exports?"
 
 
 def _section(title: str) -> None:
@@ -20,6 +20,7 @@ def demo_command(
     """Load the sample business if needed, then show triage, health, search and a draft."""
     from sqlalchemy import func, select
 
+    from agent.assistant.router import find_account
     from agent.assistant.tools import ToolContext, at_risk, draft_email, health, search
     from agent.cli.init_cmd import load_demo
     from agent.config import load_settings
@@ -43,8 +44,11 @@ def demo_command(
     _section(f"Why is {top['account_name']} at risk?")
     typer.echo(health(ctx, top["account_id"]).text)
 
-    _section(f"Search: {search_query!r}")
-    typer.echo(search(ctx, search_query, k=3).text)
+    with store.session() as session:
+        mentioned = find_account(search_query, list(session.scalars(select(Account))))
+    scope = mentioned.id if mentioned else None
+    _section(f"Search: {search_query!r}" + (f" in {mentioned.name}" if mentioned else ""))
+    typer.echo(search(ctx, search_query, account=scope, k=3).text)
 
     _section(f"Draft: check-in email to {top['account_name']}")
     typer.echo(draft_email(ctx, top["account_id"], "risk").text)

@@ -61,5 +61,5 @@ def setup_command() -> None:
 
     settings = load_settings()
     paths = prepare_all(settings)
-    for name, path in paths.items():
-        typer.echo(f"{name}: {path}")
+    typer.echo(f"tiktoken files: {paths.tiktoken_dir}")
+    typer.echo(f"embedding model: {paths.embedding_model_dir}")

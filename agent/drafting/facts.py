@@ -62,6 +62,8 @@ class FactSheet(BaseModel):
     # Change in usage events, last window against the one before, in whole percent.
     usage_change_percent: int | None
     usage_window_days: int | None
+    # What the change is measured against, e.g. `the 30 days before`.
+    usage_compared_with: str | None
     health_score: int | None
     health_band: str
     main_driver: str
@@ -156,7 +158,10 @@ def build_fact_sheet(store: Store, account: Account, purpose: str = "checkin") -
         plan_tier=report.plan_tier,
         renewal_date=report.renewal_date if renewal_days is not None else None,
         days_to_renewal=renewal_days,
-        usage_change_percent=round(usage["change"] * 100) if "change" in usage else None,
+        usage_change_percent=(
+            round(usage["change"] * 100) if usage.get("change") is not None else None
+        ),
+        usage_compared_with=usage.get("compared_with"),
         usage_window_days=usage.get("window_days"),
         health_score=report.score,
         health_band=report.band,

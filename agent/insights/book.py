@@ -27,6 +27,22 @@ class UsageWindow:
     start: date
     end: date
     events: int = 0
+    # Set when the account's usage began inside the window: the days before count for nothing.
+    counted_from: date | None = None
+
+    @property
+    def days(self) -> int:
+        start = max(self.start, self.counted_from) if self.counted_from else self.start
+        return (self.end - start).days
+
+    def per_window(self, days: int) -> float:
+        """Return the events scaled to a window of `days` days."""
+        return self.events * days / self.days if self.days else 0.0
+
+
+# The longer baseline for the usage trend: the 90 days before the recent window. A decline
+# spread over two or three months hides in a comparison with only the month before.
+BASELINE_DAYS = 90
 
 
 @dataclass
@@ -38,6 +54,9 @@ class AccountData:
     first_usage: date | None = None
     recent_usage: UsageWindow | None = None
     prior_usage: UsageWindow | None = None
+    # The BASELINE_DAYS before the recent window, cut to the account's first day of usage;
+    # None for accounts too young to have one.
+    baseline_usage: UsageWindow | None = None
     # Mean over the active days of the last 30 of the day's highest active_users count.
     mean_daily_active_users: float | None = None
     subscriptions: list[Subscription] = field(default_factory=list)
@@ -139,28 +158,43 @@ def _load_usage(session: Session, data: dict[str, AccountData], as_of: date, ids
         middle = as_of - timedelta(days=days)
         item.recent_usage = UsageWindow(middle, as_of)
         item.prior_usage = UsageWindow(middle - timedelta(days=days), middle)
+        if days == 30 and item.first_usage is not None:
+            baseline = UsageWindow(middle - timedelta(days=BASELINE_DAYS), middle)
+            # Windows exclude their start day, so count from the day before the first use.
+            baseline.counted_from = item.first_usage - timedelta(days=1)
+            if baseline.days > days:
+                item.baseline_usage = baseline
 
-    totals = _window_totals(session, as_of, ids)
+    windows = {
+        (window.start, window.end)
+        for item in data.values()
+        for window in (item.recent_usage, item.prior_usage, item.baseline_usage)
+        if window is not None
+    }
+    totals = _window_totals(session, windows, ids)
     for item in data.values():
-        for window in (item.recent_usage, item.prior_usage):
-            window.events = totals.get((item.account.id, window.start, window.end), 0)
+        for window in (item.recent_usage, item.prior_usage, item.baseline_usage):
+            if window is not None:
+                window.events = totals.get((item.account.id, window.start, window.end), 0)
 
     _load_active_users(session, data, as_of, ids)
 
 
-def _window_totals(session, as_of, ids) -> dict[tuple[str, date, date], int]:  # noqa: ANN001
-    """Sum usage events per account for every window `usage_windows` can choose."""
+def _window_totals(
+    session: Session,
+    windows: set[tuple[date, date]],
+    ids,  # noqa: ANN001
+) -> dict[tuple[str, date, date], int]:
+    """Sum usage events per account for each (start, end] window."""
     totals: dict[tuple[str, date, date], int] = {}
-    for days in (14, 30):
-        for end in (as_of, as_of - timedelta(days=days)):
-            start = end - timedelta(days=days)
-            query = (
-                select(UsageRecord.account_id, func.sum(UsageRecord.usage_count))
-                .where(UsageRecord.usage_date > start, UsageRecord.usage_date <= end)
-                .group_by(UsageRecord.account_id)
-            )
-            for account_id, total in session.execute(_filtered(query, UsageRecord.account_id, ids)):
-                totals[(account_id, start, end)] = int(total or 0)
+    for start, end in windows:
+        query = (
+            select(UsageRecord.account_id, func.sum(UsageRecord.usage_count))
+            .where(UsageRecord.usage_date > start, UsageRecord.usage_date <= end)
+            .group_by(UsageRecord.account_id)
+        )
+        for account_id, total in session.execute(_filtered(query, UsageRecord.account_id, ids)):
+            totals[(account_id, start, end)] = int(total or 0)
     return totals
 
 

@@ -56,29 +56,56 @@ SENTIMENT_CURVE = [(-0.5, 0.0), (0.0, 50.0), (0.6, 100.0)]
 RENEWAL_CURVE = [(0.0, 30.0), (30.0, 50.0), (90.0, 85.0), (180.0, 100.0)]
 
 
+def _change(recent: float, before: float) -> float | None:
+    return None if before == 0 else (recent - before) / before
+
+
 def usage_trend(data: AccountData) -> Component:
-    recent, prior = data.recent_usage, data.prior_usage
+    """Score the recent usage against the window before it and against the longer baseline.
+
+    The lower of the two changes is scored: a decline spread over three months shows against
+    the baseline even when the last month is level with the one before.
+    """
+    recent, prior, baseline = data.recent_usage, data.prior_usage, data.baseline_usage
     label = "Usage trend"
     if recent is None or prior is None or (recent.events == 0 and prior.events == 0):
         return Component("usage_trend", label, 0.25, None, "no usage recorded in the last 60 days")
-    days = (recent.end - recent.start).days
-    source = f"usage {prior.start + timedelta(days=1)}..{recent.end}"
-    if prior.events == 0:
+    days = recent.days
+    first_day = (baseline or prior).end - timedelta(days=(baseline or prior).days - 1)
+    source = f"usage {first_day}..{recent.end}"
+    short = _change(recent.events, prior.events)
+    if short is None:
         detail = f"{recent.events:,} events in the last {days} days, none in the {days} before"
-        return Component("usage_trend", label, 0.25, 100.0, detail, [source])
-    change = (recent.events - prior.events) / prior.events
+        facts = {"change": None, "recent": recent.events, "prior": 0, "window_days": days}
+        return Component("usage_trend", label, 0.25, 100.0, detail, [source], facts)
+    long = _change(recent.events, baseline.per_window(days)) if baseline else None
+    change = short if long is None else min(short, long)
     direction = "up" if change >= 0 else "down"
-    detail = (
-        f"events {direction} {abs(change):.0%} ({recent.events:,} in the last {days} days "
-        f"vs {prior.events:,} in the {days} before)"
-    )
-    score = _interpolate(change, USAGE_TREND_CURVE)
+    if change is long:
+        detail = (
+            f"events {direction} {abs(change):.0%} ({recent.events:,} in the last {days} days "
+            f"vs {baseline.per_window(days):,.0f} per {days} days over the {baseline.days} "
+            "days before)"
+        )
+    else:
+        detail = (
+            f"events {direction} {abs(change):.0%} ({recent.events:,} in the last {days} days "
+            f"vs {prior.events:,} in the {days} before)"
+        )
     facts = {
         "change": round(change, 4),
+        "compared_with": (
+            f"the average over the {baseline.days} days before"
+            if change is long
+            else f"the {days} days before"
+        ),
+        "change_vs_prior": round(short, 4),
+        "change_vs_baseline": None if long is None else round(long, 4),
         "recent": recent.events,
         "prior": prior.events,
         "window_days": days,
     }
+    score = _interpolate(change, USAGE_TREND_CURVE)
     return Component("usage_trend", label, 0.25, score, detail, [source], facts)
 
 

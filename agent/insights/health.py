@@ -132,7 +132,7 @@ def _signals(data: AccountData, components: list[Component]) -> list[Signal]:
     if support.facts.get("escalated"):
         signals.append(Signal("open_escalation", support.detail, support.sources))
     usage = by_name["usage_trend"]
-    if usage.score is not None and usage.facts.get("change", 0.0) <= -0.25:
+    if usage.score is not None and (usage.facts.get("change") or 0.0) <= -0.25:
         signals.append(Signal("usage_drop", usage.detail, usage.sources))
     renewal = by_name["renewal"]
     if renewal.facts.get("days") is not None and renewal.facts["days"] <= 60:
