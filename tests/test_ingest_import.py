@@ -130,7 +130,7 @@ def test_sample_values_are_typed(settings: Settings, store: Store) -> None:
     assert acme_sub.mrr == 12000.0
     assert acme_sub.arr == 144000.0
     assert acme_sub.renewal_date == date(2026, 2, 1)
-    assert get(store, Subscription, "sub-initech").renewal_date == date(2025, 7, 10)
+    assert get(store, Subscription, "sub-initech").end_date == date(2025, 7, 10)
     assert get(store, Contact, "c-2").left_on == date(2025, 3, 31)
     assert get(store, Survey, "s-2").kind == "csat"
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from agent.ingest.derive import default_renewal_date, derive_id
+from agent.ingest.derive import derive_id
 from agent.ingest.values import (
     parse_bool,
     parse_date,
@@ -15,6 +15,7 @@ from agent.ingest.values import (
     parse_int,
     parse_text,
 )
+from agent.insights.renewal import default_renewal_date
 
 
 @pytest.mark.parametrize("raw", ["TRUE", "True", "true", "1", "yes", "Yes", "y", "t", "T", True, 1])

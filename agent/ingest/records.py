@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from agent.ingest.derive import default_renewal_date, derive_id
+from agent.ingest.derive import derive_id
 from agent.ingest.values import (
     parse_bool,
     parse_date,
@@ -28,7 +28,6 @@ from agent.ingest.values import (
     parse_float,
     parse_int,
     parse_text,
-    today,
 )
 from agent.store import tables
 
@@ -183,18 +182,6 @@ class SubscriptionRecord(Record):
     churn_flag: Bool = None
     billing_frequency: Text = None
     auto_renew: Bool = None
-
-    @model_validator(mode="after")
-    def _fill_renewal_date(self, info: ValidationInfo) -> SubscriptionRecord:
-        if self.renewal_date is None:
-            if self.end_date is not None:
-                self.renewal_date = self.end_date
-            else:
-                import_date = (info.context or {}).get("today") or today()
-                self.renewal_date = default_renewal_date(
-                    self.start_date, self.billing_frequency, import_date
-                )
-        return self
 
 
 class UsageRecordModel(Record):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from agent.insights.book import AccountData
+from agent.insights.renewal import renewal_date_for
 from agent.insights.sentiment import ScoredItem, roll_up, score_text
 
 
@@ -238,7 +239,7 @@ def surveys(data: AccountData) -> Component:
 def renewal(data: AccountData) -> Component:
     label = "Renewal proximity"
     subscription = data.current_subscription()
-    when = subscription.renewal_date or subscription.end_date if subscription else None
+    when = renewal_date_for(subscription, data.as_of) if subscription else None
     if subscription is None or when is None:
         return Component("renewal", label, 0.10, None, "no renewal date")
     days = (when - data.as_of).days

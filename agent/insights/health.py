@@ -7,6 +7,7 @@ from datetime import date
 
 from agent.insights.book import AccountData, default_as_of, load_book
 from agent.insights.components import ALL_COMPONENTS, Component
+from agent.insights.renewal import renewal_date_for
 from agent.store import Store
 
 # Upper bounds of the bands on the 0-100 score: 0-50 red, 51-75 yellow, 76-100 green.
@@ -159,7 +160,7 @@ def score_account(data: AccountData) -> HealthReport:
         band=band_for(score) if score is not None else "unknown",
         plan_tier=(subscription.plan_tier if subscription else None) or data.account.plan_tier,
         arr=subscription.arr if subscription else None,
-        renewal_date=(subscription.renewal_date or subscription.end_date) if subscription else None,
+        renewal_date=renewal_date_for(subscription, data.as_of) if subscription else None,
         components=scored,
         missing=[c.label for c in components if c.score is None],
         drivers=_drivers(scored),
