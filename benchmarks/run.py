@@ -54,19 +54,48 @@ def measure(repeat: int, shared_data: Path) -> list[tuple[str, float, str]]:
         rows.append(("`csm --help`", _median(CSM + ["--help"], env, repeat), "median"))
 
         env = _fresh_env(base, "demo")
-        rows.append(("`csm init --demo` (generate, import, index)",
-                     _timed(CSM + ["init", "--demo"], env), "one run, fresh home"))
-        rows.append(("`csm init --demo` again (nothing changes)",
-                     _timed(CSM + ["init", "--demo"], env), "one run"))
-        rows.append(("`csm accounts --at-risk`",
-                     _median(CSM + ["accounts", "--at-risk"], env, repeat), "median"))
-        rows.append(("`csm health \"Northwind Studios\"`",
-                     _median(CSM + ["health", "Northwind Studios"], env, repeat), "median"))
-        rows.append(("`csm search \"GLB export is slow\"`",
-                     _median(CSM + ["search", "GLB export is slow"], env, repeat), "median"))
-        rows.append(("`csm draft email \"Northwind Studios\"`",
-                     _median(CSM + ["draft", "email", "Northwind Studios"], env, repeat),
-                     "median"))
+        rows.append(
+            (
+                "`csm init --demo` (generate, import, index)",
+                _timed(CSM + ["init", "--demo"], env),
+                "one run, fresh home",
+            )
+        )
+        rows.append(
+            (
+                "`csm init --demo` again (nothing changes)",
+                _timed(CSM + ["init", "--demo"], env),
+                "one run",
+            )
+        )
+        rows.append(
+            (
+                "`csm accounts --at-risk`",
+                _median(CSM + ["accounts", "--at-risk"], env, repeat),
+                "median",
+            )
+        )
+        rows.append(
+            (
+                '`csm health "Northwind Studios"`',
+                _median(CSM + ["health", "Northwind Studios"], env, repeat),
+                "median",
+            )
+        )
+        rows.append(
+            (
+                '`csm search "GLB export is slow"`',
+                _median(CSM + ["search", "GLB export is slow"], env, repeat),
+                "median",
+            )
+        )
+        rows.append(
+            (
+                '`csm draft email "Northwind Studios"`',
+                _median(CSM + ["draft", "email", "Northwind Studios"], env, repeat),
+                "median",
+            )
+        )
 
         raven = shared_data / "ravenstack"
         if raven.is_dir():
@@ -76,8 +105,13 @@ def measure(repeat: int, shared_data: Path) -> list[tuple[str, float, str]]:
             for kind, name in RAVENSTACK:
                 total += _timed(CSM + ["import", str(raven / name), "--kind", kind], env)
             rows.append(("RavenStack, all five tables (32,600 rows)", total, "one run"))
-            rows.append(("`csm accounts` on RavenStack (500 accounts)",
-                         _median(CSM + ["accounts"], env, repeat), "median"))
+            rows.append(
+                (
+                    "`csm accounts` on RavenStack (500 accounts)",
+                    _median(CSM + ["accounts"], env, repeat),
+                    "median",
+                )
+            )
     return rows
 
 

@@ -21,9 +21,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Path
-) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Path) -> None:
     monkeypatch.setenv("CSM_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CSM_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("CSM_EMBED_THREADS", "1")
@@ -37,10 +35,10 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     real_connect = socket.socket.connect
 
     def guarded_connect(sock: socket.socket, address):  # noqa: ANN001 - socket address
+        is_inet = sock.family in (socket.AF_INET, socket.AF_INET6)
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1"):
-            if sock.family in (socket.AF_INET, socket.AF_INET6):
-                raise OSError(f"tests must not reach the network: connect to {address!r}")
+        if is_inet and host not in ("127.0.0.1", "localhost", "::1"):
+            raise OSError(f"tests must not reach the network: connect to {address!r}")
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)

@@ -102,8 +102,9 @@ def test_sentiment_needs_name_or_text(settings):
 
 
 def test_search_cites_source_and_date(demo_settings):
-    result = runner.invoke(app, ["search", "exports", "--account", "Northwind Studios",
-                                 "--json", "-k", "3"])
+    result = runner.invoke(
+        app, ["search", "exports", "--account", "Northwind Studios", "--json", "-k", "3"]
+    )
 
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)["results"]

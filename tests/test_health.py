@@ -79,13 +79,32 @@ def test_health_escalation_and_champion_signals(store: Store):
     _add(store, Account(id="A3", name="Troubled Co", seats=5))
     _add(
         store,
-        Contact(id="c1", account_id="A3", name="Ana Ruiz", role="champion", is_active=False,
-                left_on=AS_OF - timedelta(days=20)),
+        Contact(
+            id="c1",
+            account_id="A3",
+            name="Ana Ruiz",
+            role="champion",
+            is_active=False,
+            left_on=AS_OF - timedelta(days=20),
+        ),
         Contact(id="c2", account_id="A3", name="Bo Lind", role="sponsor", is_active=True),
-        Ticket(id="T-9", account_id="A3", submitted_at=datetime(2026, 6, 1), status="open",
-               priority="urgent", escalated=True, subject="Exports fail"),
-        Subscription(id="S1", account_id="A3", start_date=date(2025, 7, 20),
-                     renewal_date=date(2026, 7, 20), seats=5, arr=12000.0),
+        Ticket(
+            id="T-9",
+            account_id="A3",
+            submitted_at=datetime(2026, 6, 1),
+            status="open",
+            priority="urgent",
+            escalated=True,
+            subject="Exports fail",
+        ),
+        Subscription(
+            id="S1",
+            account_id="A3",
+            start_date=date(2025, 7, 20),
+            renewal_date=date(2026, 7, 20),
+            seats=5,
+            arr=12000.0,
+        ),
     )
 
     report = health_for(store, "A3", AS_OF)
@@ -112,8 +131,9 @@ def test_sample_stories_raise_their_signals(demo_settings, demo_store):
     }
     for story, signal in expected.items():
         accounts = [a for a, s in stories.items() if s["story"] == story]
-        flagged = [a for a in accounts
-                   if signal in {s.name for s in health_for(demo_store, a).signals}]
+        flagged = [
+            a for a in accounts if signal in {s.name for s in health_for(demo_store, a).signals}
+        ]
         assert len(flagged) == len(accounts), f"{story}: {signal} on {flagged} of {accounts}"
 
 

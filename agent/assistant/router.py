@@ -18,7 +18,7 @@ INTENTS = (
         ),
     ),
     ("sentiment", re.compile(r"\b(sentiment|mood|feel|feeling|tone|happy|unhappy|upset)\b", re.I)),
-    ("health", re.compile(r"\b(health|score|how is|how's|doing|red|green|yellow)\b", re.I)),
+    ("health", re.compile(r"\b(health|healthy|score|how is|how's|doing|red|green|yellow)\b", re.I)),
 )
 PURPOSE_WORDS = (
     ("renewal", re.compile(r"\brenew", re.I)),

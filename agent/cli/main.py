@@ -13,6 +13,7 @@ from agent.cli import (
     assistant_cmds,
     demo_cmd,
     draft_cmd,
+    eval_cmd,
     import_cmd,
     init_cmd,
     insight_cmds,
@@ -39,6 +40,7 @@ app.command("search")(search_cmd.search_command)
 app.add_typer(draft_cmd.app, name="draft")
 app.command("ask")(assistant_cmds.ask_command)
 app.command("chat")(assistant_cmds.chat_command)
+app.add_typer(eval_cmd.app, name="eval")
 
 
 def run() -> None:

@@ -1,0 +1,1 @@
+"""Evaluations that score the assistant against the sets under `evals/`."""
