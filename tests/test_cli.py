@@ -149,3 +149,14 @@ def test_chat_session_with_commands(demo_settings):
     assert "/reset" in result.stdout
     assert "Current account: Northwind Studios" in result.stdout
     assert "Answered by the `health` tool" in result.stdout
+
+
+def test_eval_routing_scores_router(demo_settings):
+    result = runner.invoke(app, ["eval", "routing", "--json"])
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["cases"] >= 30
+    assert document["tool_accuracy"] >= 0.9, document["misses"]
+    unresolved = [miss for miss in document["misses"] if "unresolved" in json.dumps(miss)]
+    assert unresolved == []
