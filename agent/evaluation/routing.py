@@ -48,20 +48,21 @@ def load_cases(path: Path) -> list[RoutingCase]:
     return cases
 
 
-def _account_id(store: Store, name: str | None) -> str | None:
-    if name is None:
-        return None
-    try:
-        return store.resolve_account(name).id
-    except CsmError:
-        return f"unresolved:{name}"
-
-
 def _comparable(store: Store, arguments: dict) -> dict:
-    """Resolve account names to ids; the search query text is not compared."""
+    """Resolve account names to ids; the search query text is not compared.
+
+    Raises:
+        InputError: an expected account is not in the store, so the case cannot be scored.
+    """
     result = {key: value for key, value in arguments.items() if key != "query"}
-    if "account" in result:
-        result["account"] = _account_id(store, result["account"])
+    if result.get("account") is not None:
+        try:
+            result["account"] = store.resolve_account(result["account"]).id
+        except CsmError as error:
+            raise InputError(
+                f"The routing set names an account the store lacks: {error} Load the sample "
+                "business with `csm init --demo`."
+            ) from None
     return result
 
 
