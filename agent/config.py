@@ -14,7 +14,7 @@ class Settings:
     """Resolved settings for one run.
 
     Attributes:
-        home: the folder that holds the store, the index, the outbox and the config.
+        home: the folder that contains the store, the index, the outbox and the config.
         cache_dir: derived files rebuilt from installed packages (the ONNX embedding model,
             tokenizer files); safe to delete.
         model: the chat model spec, `openai:MODEL` or `none`.

@@ -23,7 +23,7 @@ class ToolResult:
 
 @dataclass
 class ToolContext:
-    """What every tool may read: settings, the store, and the chat model if any."""
+    """The settings, store and chat model (None without one) that every tool reads."""
 
     settings: Settings
     store: Store

@@ -55,7 +55,7 @@ def print_json(document: Any) -> None:
 
 
 def stderr(message: str) -> None:
-    """Write progress or a note for the user to stderr, keeping stdout for answers."""
+    """Write progress or a note for the user to stderr, keeping stdout for results."""
     typer.echo(message, err=True)
 
 

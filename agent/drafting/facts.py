@@ -11,7 +11,7 @@ from agent.insights.health import HealthReport, health_for
 from agent.store import Contact, Note, Store, Ticket
 from agent.store.tables import Account
 
-# Which contact role a purpose writes to first, then the fallbacks in order.
+# Contact roles each purpose writes to, in order of preference.
 RECIPIENT_ROLES = {
     "checkin": ("champion", "admin", "sponsor", "user"),
     "renewal": ("sponsor", "champion", "admin", "user"),
@@ -62,7 +62,7 @@ class FactSheet(BaseModel):
     # Change in usage events, last window against the one before, in whole percent.
     usage_change_percent: int | None
     usage_window_days: int | None
-    # What the change is measured against, e.g. `the 30 days before`.
+    # The comparison behind the change, e.g. `the 30 days before`.
     usage_compared_with: str | None
     health_score: int | None
     health_band: str
