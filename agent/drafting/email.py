@@ -100,7 +100,19 @@ def _parse_model_email(text: str) -> tuple[str, str] | None:
     return subject.strip(), body.strip() + "\n"
 
 
-def _write_with_model(model, sheet: FactSheet, purpose: str):  # noqa: ANN001, ANN202
+def foreign_names(store: Store, account_id: str) -> set[str]:
+    """Return the names of every other account and of their contacts."""
+    from sqlalchemy import select
+
+    from agent.store import Contact
+
+    with store.session() as session:
+        accounts = session.execute(select(Account.name).where(Account.id != account_id))
+        contacts = session.execute(select(Contact.name).where(Contact.account_id != account_id))
+        return {name for (name,) in accounts} | {name for (name,) in contacts}
+
+
+def _write_with_model(model, sheet: FactSheet, purpose: str, others: set[str]):  # noqa: ANN001, ANN202
     """Ask the model for the email; on an unsupported claim, ask once more naming it."""
     problem = None
     for _attempt in range(2):
@@ -110,7 +122,7 @@ def _write_with_model(model, sheet: FactSheet, purpose: str):  # noqa: ANN001, A
             problem = 'Reply with only a JSON object: {"subject": "...", "body": "..."}.'
             continue
         subject, body = parsed
-        check = verify_draft(subject + "\n" + body, sheet)
+        check = verify_draft(subject + "\n" + body, sheet, others)
         if check.ok:
             return subject, body, check
         problem = (
@@ -132,7 +144,8 @@ def draft_email(
     if sheet.recipient_email is None:
         warnings.append("No active contact with an email address; add one with `csm import`.")
     written_by = "template"
-    result = _write_with_model(model, sheet, purpose) if model is not None else None
+    others = foreign_names(store, account.id)
+    result = _write_with_model(model, sheet, purpose, others) if model is not None else None
     if result is not None:
         subject, body, check = result
         written_by = f"model:{model_name}"
@@ -142,7 +155,7 @@ def draft_email(
                 "The model's draft failed verification twice; this draft is from the template."
             )
         subject, body = render_template(sheet, purpose)
-        check = verify_draft(subject + "\n" + body, sheet)
+        check = verify_draft(subject + "\n" + body, sheet, others)
     return EmailDraft(
         account_id=account.id,
         account_name=account.name,

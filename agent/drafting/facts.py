@@ -38,6 +38,14 @@ class TicketFact(BaseModel):
     escalated: bool
 
 
+class ContactFact(BaseModel):
+    name: str
+    role: str | None
+    title: str | None
+    email: str | None
+    is_active: bool
+
+
 class NoteFact(BaseModel):
     id: str
     title: str
@@ -56,6 +64,7 @@ class FactSheet(BaseModel):
     recipient_first_name: str | None
     recipient_email: str | None
     recipient_role: str | None
+    contacts: list[ContactFact]
     plan_tier: str | None
     renewal_date: date | None
     days_to_renewal: int | None
@@ -155,6 +164,16 @@ def build_fact_sheet(store: Store, account: Account, purpose: str = "checkin") -
         recipient_first_name=recipient.name.split()[0] if recipient else None,
         recipient_email=recipient.email if recipient else None,
         recipient_role=recipient.role if recipient else None,
+        contacts=[
+            ContactFact(
+                name=c.name,
+                role=c.role,
+                title=c.title,
+                email=c.email,
+                is_active=c.is_active is not False,
+            )
+            for c in contacts
+        ],
         plan_tier=report.plan_tier,
         renewal_date=report.renewal_date if renewal_days is not None else None,
         days_to_renewal=renewal_days,

@@ -1,88 +1,256 @@
-"""Check that every number, date and ticket id in a draft appears in its fact sheet.
+"""Check every number, date, ticket id and name in a draft against its fact sheet.
 
-A first, strict check: a claim is supported when its normalised form occurs in the text of
-the facts. It catches invented figures and ticket ids; names are not yet checked.
+A claim is supported when the fact sheet states the same value, allowing the usual ways of
+writing it: rounding (77,760 as "$78k" or "about 78,000"), a fraction as a percentage (0.3
+as 30%), and a date in another form (2026-12-04 as "Dec 4" or "4 December 2026").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, computed_field
 
 from agent.drafting.facts import FactSheet
 
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
-_TICKET_ID = re.compile(r"\b[A-Z]{1,6}-\d{2,}\b")
 _MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ]
-_LONG_DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b")
-# Numbers a draft may use without a fact: small counts and durations in ordinary phrasing
-# ("20 minutes", "two weeks", "30-minute call").
-ALLOWED_NUMBERS = {"1", "2", "3", "5", "10", "15", "20", "30", "60"}
+_MONTH = r"(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)"
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<year>\d{4})-(?P<num_month>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(
+        rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b", re.I
+    ),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b", re.I
+    ),
+    re.compile(r"\b(?P<num_month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+)
+_ID = re.compile(r"\b[A-Z][A-Z0-9]{0,7}-[A-Za-z0-9]*\d[A-Za-z0-9]*(?:~\d+)?\b")
+_NUMBER = re.compile(
+    r"(?P<money>\$\s?)?(?<![\w.])(?P<value>\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s?(?P<suffix>k|m|million|thousand)\b)?(?![A-Za-z])(?P<percent>\s?%|\s?percent\b)?",
+    re.I,
+)
+# Meeting lengths offered in an email ("20 minutes", "a 30-minute call") are proposals, not
+# claims about the account, so they need no fact.
+_MEETING_LENGTH = re.compile(r"^\s*-?\s*(?:minutes?|mins?)\b", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|dear|hey)\s+(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)", re.I | re.M
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+# A rounded figure passes when it is within 1% of a fact (or within 0.5 for small numbers).
+RELATIVE_TOLERANCE = 0.01
+
+
+class Claim(BaseModel):
+    """One checkable statement found in a draft."""
+
+    kind: str = Field(description="number, percent, money, date, id or name")
+    text: str = Field(description="The claim as written in the draft.")
+    supported: bool
 
 
 class Verification(BaseModel):
     """The result of checking a draft against its facts."""
 
     ok: bool
-    checked: list[str]
-    unsupported: list[str]
+    claims: list[Claim] = Field(default_factory=list)
+
+    @computed_field
+    @property
+    def unsupported(self) -> list[str]:
+        return [claim.text for claim in self.claims if not claim.supported]
 
 
 def long_date(value: date) -> str:
     """Format a date the way drafts write it: `December 4, 2026`."""
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+    return f"{_MONTHS[value.month - 1].capitalize()} {value.day}, {value.year}"
 
 
-def _fact_text(sheet: FactSheet) -> str:
-    text = sheet.model_dump_json()
-    extra = [long_date(d) for d in _dates_in(sheet)]
-    return text + " " + " ".join(extra)
+class _FactValues:
+    """The numbers, dates, ids and names a fact sheet states, collected once."""
+
+    def __init__(self, sheet: FactSheet):
+        self.numbers: set[float] = set()
+        # Values stated as percentages (24 for "24%"), so a draft may write them as 0.24.
+        self.percents: set[float] = set()
+        self.dates: set[date] = set()
+        self.ids: set[str] = set()
+        self.names: set[str] = set()
+        self._collect(sheet.model_dump())
+        for name in (sheet.account_name, sheet.csm_name, sheet.recipient_name):
+            self._add_name(name)
+        for contact in sheet.contacts:
+            self._add_name(contact.name)
+
+    def _add_name(self, name: str | None) -> None:
+        if name:
+            self.names.add(name)
+            self.names.update(part for part in name.split() if len(part) > 1)
+
+    def _collect(self, value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                self._collect(child, child_key)
+        elif isinstance(value, list):
+            for child in value:
+                self._collect(child, key)
+        elif isinstance(value, date):
+            self.dates.add(value)
+        elif isinstance(value, bool) or value is None:
+            return
+        elif isinstance(value, (int, float)):
+            self.numbers.add(abs(float(value)))
+            if "percent" in key:
+                self.percents.add(abs(float(value)))
+        elif isinstance(value, str):
+            self._collect_text(value, key)
+
+    def _collect_text(self, text: str, key: str) -> None:
+        self.ids.update(_ID.findall(text))
+        if key in ("id", "account_id", "source"):
+            self.ids.add(text)
+            return
+        for parsed, _span in _dates_in(text):
+            if parsed[0] is not None:
+                self.dates.add(date(*parsed))
+        remainder = _blank_spans(text, [span for _parsed, span in _dates_in(text)])
+        remainder = _ID.sub(" ", remainder)
+        for match in _NUMBER.finditer(remainder):
+            self.numbers.add(_number_value(match))
+            if match.group("percent"):
+                self.percents.add(_number_value(match))
+
+    def supports_number(self, value: float, percent: bool) -> bool:
+        candidates = list(self.numbers)
+        if percent:
+            candidates += [100.0 * n for n in self.numbers if n <= 1.5]
+        elif value <= 1.5:
+            candidates += [p / 100.0 for p in self.percents]
+        tolerance = 0.005 if not percent and value <= 1.5 else None
+        return any(_close(value, fact, tolerance) for fact in candidates)
+
+    def supports_date(self, year: int | None, month: int, day: int) -> bool:
+        return any(
+            d.month == month and d.day == day and (year is None or d.year == year)
+            for d in self.dates
+        )
 
 
-def _dates_in(sheet: FactSheet) -> list[date]:
-    dates = [sheet.as_of]
-    if sheet.renewal_date:
-        dates.append(sheet.renewal_date)
-    dates += [t.submitted for t in sheet.open_tickets]
-    dates += [n.note_date for n in sheet.recent_notes]
-    return dates
+def _close(claim: float, fact: float, absolute: float | None = None) -> bool:
+    floor = 0.5 if absolute is None else absolute
+    return abs(claim - fact) <= max(floor, RELATIVE_TOLERANCE * abs(fact))
 
 
-def verify_draft(text: str, sheet: FactSheet) -> Verification:
-    """List the claims in `text` that the fact sheet does not support."""
-    facts = _fact_text(sheet)
-    fact_numbers = {m.group().replace(",", "").rstrip("%") for m in _NUMBER.finditer(facts)}
-    checked: list[str] = []
-    unsupported: list[str] = []
-    for match in _LONG_DATE.finditer(text):
-        checked.append(match.group())
-        if match.group() not in facts:
-            unsupported.append(match.group())
-    without_dates = _LONG_DATE.sub(" ", text)
-    for match in _TICKET_ID.finditer(without_dates):
-        checked.append(match.group())
-        if match.group() not in facts:
-            unsupported.append(match.group())
-    without_ids = _TICKET_ID.sub(" ", without_dates)
-    for match in _NUMBER.finditer(without_ids):
-        token = match.group()
-        bare = token.replace(",", "").rstrip("%")
-        checked.append(token)
-        if bare not in fact_numbers and bare not in ALLOWED_NUMBERS:
-            unsupported.append(token)
-    return Verification(ok=not unsupported, checked=checked, unsupported=unsupported)
+def _number_value(match: re.Match) -> float:
+    value = float(match.group("value").replace(",", ""))
+    suffix = (match.group("suffix") or "").lower()
+    return value * _SCALE.get(suffix, 1.0)
+
+
+def _month_number(match: re.Match) -> int | None:
+    if match.groupdict().get("num_month"):
+        return int(match.group("num_month"))
+    word = match.group("month").lower().rstrip(".")
+    for number, name in enumerate(_MONTHS, start=1):
+        if name.startswith(word[:3]):
+            return number
+    return None
+
+
+def _dates_in(text: str) -> list[tuple[tuple[int | None, int, int], tuple[int, int]]]:
+    """Find dates in any supported form; return (year or None, month, day) and the span."""
+    found: list[tuple[tuple[int | None, int, int], tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(start < span[1] and span[0] < end for start, end in taken):
+                continue
+            month = _month_number(match)
+            day = int(match.group("day"))
+            year = int(match.group("year")) if match.group("year") else None
+            if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+                continue
+            found.append(((year, month, day), span))
+            taken.append(span)
+    return found
+
+
+def _blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    characters = list(text)
+    for start, end in spans:
+        characters[start:end] = " " * (end - start)
+    return "".join(characters)
+
+
+def verify_draft(text: str, sheet: FactSheet, foreign_names: Iterable[str] = ()) -> Verification:
+    """Check the draft's claims against the sheet.
+
+    Args:
+        text: the subject and body.
+        sheet: the facts the draft may use.
+        foreign_names: names of people and accounts outside this account (the rest of the
+            book); any of them in the draft is unsupported, so one account's data never
+            reaches another account's email.
+    """
+    facts = _FactValues(sheet)
+    claims: list[Claim] = []
+    dates = _dates_in(text)
+    for (year, month, day), (start, end) in dates:
+        claims.append(
+            Claim(
+                kind="date", text=text[start:end], supported=facts.supports_date(year, month, day)
+            )
+        )
+    remainder = _blank_spans(text, [span for _parsed, span in dates])
+    for match in _ID.finditer(remainder):
+        claims.append(Claim(kind="id", text=match.group(), supported=match.group() in facts.ids))
+    remainder = _ID.sub(lambda m: " " * len(m.group()), remainder)
+    for match in _NUMBER.finditer(remainder):
+        claims.append(_number_claim(match, remainder, facts))
+    claims += _name_claims(text, facts, foreign_names)
+    return Verification(ok=all(claim.supported for claim in claims), claims=claims)
+
+
+def _number_claim(match: re.Match, text: str, facts: _FactValues) -> Claim:
+    value = _number_value(match)
+    percent = bool(match.group("percent"))
+    kind = "percent" if percent else "money" if match.group("money") else "number"
+    if not percent and _MEETING_LENGTH.match(text[match.end() :]) and value <= 60:
+        return Claim(kind=kind, text=match.group().strip(), supported=True)
+    supported = facts.supports_number(value, percent)
+    if not supported and not percent and value.is_integer() and 1900 <= value <= 2100:
+        supported = any(d.year == int(value) for d in facts.dates)
+    return Claim(kind=kind, text=match.group().strip(), supported=supported)
+
+
+def _name_claims(text: str, facts: _FactValues, foreign_names: Iterable[str]) -> list[Claim]:
+    claims: list[Claim] = []
+    for match in _GREETING.finditer(text):
+        name = match.group("name")
+        first = name.split()[0]
+        if first.lower() in ("there", "team", "all", "everyone"):
+            continue
+        claims.append(
+            Claim(kind="name", text=name, supported=name in facts.names or first in facts.names)
+        )
+    for name in set(foreign_names):
+        if name and name not in facts.names and re.search(rf"\b{re.escape(name)}\b", text):
+            claims.append(Claim(kind="name", text=name, supported=False))
+    return claims
