@@ -1,0 +1,142 @@
+"""`csm metrics` (GRR, NRR, logo retention) and the health score's backtest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from agent.cli.common import handle_errors, open_context, print_json
+from agent.errors import InputError
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"Invalid {option} {value!r}: expected a date as YYYY-MM-DD.") from None
+
+
+def _percent(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.1%}"
+
+
+def _accounts(count: int) -> str:
+    return f"{count} account" if count == 1 else f"{count} accounts"
+
+
+def _metrics_text(metrics) -> str:  # noqa: ANN001 - RetentionMetrics, imported lazily
+    m = metrics
+    lines = [
+        f"Retention from {m.period_start} to {m.period_end}, on the {m.cohort_accounts} "
+        f"accounts with ARR on {m.period_start} (new logos excluded)",
+        f"  GRR             {_percent(m.grr)}",
+        f"  NRR             {_percent(m.nrr)}",
+        f"  Logo retention  {_percent(m.logo_retention)} "
+        f"({m.cohort_accounts - m.accounts_churned} of {m.cohort_accounts} accounts kept)",
+        f"  Starting ARR    {m.starting_arr:>14,.0f}",
+        f"  Expansion     + {m.expansion:>14,.0f}  ({_accounts(m.accounts_expanded)})",
+        f"  Contraction   - {m.contraction:>14,.0f}  ({_accounts(m.accounts_contracted)})",
+        f"  Churned ARR   - {m.churned_arr:>14,.0f}  ({_accounts(m.accounts_churned)})",
+        f"  Ending ARR      {m.ending_arr:>14,.0f}  (of the same accounts; "
+        f"{m.accounts_flat} unchanged)",
+        f"New logos excluded: {m.new_logos_excluded}, with {m.new_logo_arr_excluded:,.0f} ARR "
+        f"on {m.period_end}.",
+    ]
+    if m.accounts_lapsed_and_returned:
+        lines.append(
+            "Lapsed to zero ARR inside the period and back above zero by its end, so counted "
+            f"as retained: {_accounts(m.accounts_lapsed_and_returned)}."
+        )
+    lines.extend(m.notes)
+    return "\n".join(lines)
+
+
+@handle_errors
+def metrics_command(
+    period_start: str = typer.Option(
+        None,
+        "--from",
+        help="First day of the period (YYYY-MM-DD). Default: one year before --to.",
+    ),
+    period_end: str = typer.Option(
+        None,
+        "--to",
+        help="Last day of the period (YYYY-MM-DD). "
+        "Default: today, or the newest data in the store if older.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Compute GRR, NRR and logo retention of the accounts that had ARR when the period began."""
+    from agent.insights.metrics import retention_metrics
+
+    start = _parse_date(period_start, "--from")
+    end = _parse_date(period_end, "--to")
+    _settings, store = open_context()
+    metrics = retention_metrics(store, start, end)
+    if as_json:
+        print_json(metrics.to_dict())
+        return
+    typer.echo(_metrics_text(metrics))
+
+
+def _backtest_text(report) -> str:  # noqa: ANN001 - BacktestReport, imported lazily
+    r = report
+    lines = [
+        f"Backtest of the health score, scored {r.lead_days} days before each outcome",
+        f"Churned accounts scored {r.lead_days} days before their latest churn date; retained "
+        f"accounts scored on {r.retained_reference_date} ({r.as_of} minus {r.lead_days} days).",
+        f"Accounts scored: {r.churned_accounts} churned, {r.retained_accounts} retained; "
+        f"{len(r.skipped)} skipped.",
+    ]
+    if r.auc is not None:
+        lines.append(
+            f"AUC {r.auc:.3f} (standard error {r.auc_standard_error:.3f}): the probability that "
+            "a retained account scores above a churned one; 0.5 is chance, 1.0 is perfect."
+        )
+    lines.append("Churn rate by band:")
+    for band in r.bands:
+        rate = "no accounts" if band.churn_rate is None else f"{band.churn_rate:.0%}"
+        lines.append(
+            f"  {band.band:<7} {band.churned:>4} of {band.accounts:>4} accounts churned ({rate})"
+        )
+    lines.append(
+        "By component: its AUC alone (over the accounts where it was present), "
+        "and the score's AUC without it:"
+    )
+    for c in r.components:
+        alone = "   n/a" if c.auc is None else f"{c.auc:6.3f}"
+        without = "   n/a" if c.auc_without is None else f"{c.auc_without:6.3f}"
+        lines.append(
+            f"  {c.label:<22} alone {alone}  without {without}  "
+            f"({c.churned} churned, {c.retained} retained)"
+        )
+    if r.skipped:
+        lines.append("Skipped:")
+        lines.extend(f"  {count:>4}  {reason}" for reason, count in r.skipped_by_reason.items())
+    lines.extend(r.notes)
+    return "\n".join(lines)
+
+
+@handle_errors
+def backtest_command(
+    lead_days: int = typer.Option(
+        30,
+        "--lead-days",
+        min=0,
+        help="Score each account this many days before its outcome: before its latest churn "
+        "date if it churned, before the book's as-of date if it stayed.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Backtest the health score: AUC and churn rate per band on past churn outcomes."""
+    from agent.insights.backtest import run_backtest
+
+    _settings, store = open_context()
+    report = run_backtest(store, lead_days)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    typer.echo(_backtest_text(report))
