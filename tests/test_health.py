@@ -149,3 +149,49 @@ def test_sample_ranking_puts_troubled_accounts_first(demo_settings, demo_store):
     healthy = mean_rank("healthy_growing")
     for story in ("usage_declining", "open_escalation", "champion_left"):
         assert mean_rank(story) < healthy, story
+
+
+def test_health_ignores_departure_after_as_of(store: Store):
+    _add(store, Account(id="A4", name="Later Co"))
+    _add(
+        store,
+        Contact(
+            id="c4",
+            account_id="A4",
+            name="Kai Moe",
+            role="champion",
+            is_active=False,
+            left_on=AS_OF + timedelta(days=10),
+        ),
+        Contact(id="c5", account_id="A4", name="Ida Berg", role="sponsor", is_active=True),
+    )
+
+    report = health_for(store, "A4", AS_OF)
+    stakeholders = next(c for c in report.components if c.name == "stakeholders")
+
+    assert stakeholders.score == 100
+    assert "champion Kai Moe" in stakeholders.detail
+    assert "champion_left" not in {signal.name for signal in report.signals}
+
+
+def test_health_old_ticket_open_on_as_of_counts(store: Store):
+    _add(store, Account(id="A5", name="Backlog Co"))
+    _add(
+        store,
+        Ticket(
+            id="T-old",
+            account_id="A5",
+            submitted_at=datetime(2025, 10, 1),
+            closed_at=datetime(2026, 8, 1),
+            status="closed",
+            priority="normal",
+            escalated=False,
+            subject="Old export bug",
+        ),
+    )
+
+    report = health_for(store, "A5", AS_OF)
+    support = next(c for c in report.components if c.name == "support")
+
+    assert support.facts["open"] == 1
+    assert support.facts["open_over_14_days"] == 1

@@ -64,7 +64,7 @@ class AccountData:
     tickets: list[Ticket] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     surveys: list[Survey] = field(default_factory=list)
-    # Tickets the account ever filed; zero means the book has no ticket history for it.
+    # Tickets the account filed up to as_of; zero means no ticket history for it.
     ticket_count_all: int = 0
 
     def current_subscription(self) -> Subscription | None:
@@ -219,15 +219,24 @@ def _load_active_users(session, data, as_of, ids) -> None:  # noqa: ANN001
 
 
 def _load_recent(session, data, as_of, ids) -> None:  # noqa: ANN001
-    counts = select(Ticket.account_id, func.count()).group_by(Ticket.account_id)
-    for account_id, count in session.execute(_filtered(counts, Ticket.account_id, ids)):
-        if account_id in data:
-            data[account_id].ticket_count_all = int(count)
     since = as_of - timedelta(days=LOOKBACK_DAYS)
     since_time = datetime.combine(since, datetime.min.time())
     until_time = datetime.combine(as_of, datetime.max.time())
+    counts = (
+        select(Ticket.account_id, func.count())
+        .where(Ticket.submitted_at <= until_time)
+        .group_by(Ticket.account_id)
+    )
+    for account_id, count in session.execute(_filtered(counts, Ticket.account_id, ids)):
+        if account_id in data:
+            data[account_id].ticket_count_all = int(count)
     tickets = select(Ticket).where(Ticket.submitted_at <= until_time)
-    tickets = tickets.where((Ticket.submitted_at >= since_time) | (Ticket.status != "closed"))
+    # Recent tickets, and older ones that were still open on as_of.
+    tickets = tickets.where(
+        (Ticket.submitted_at >= since_time)
+        | (Ticket.status != "closed")
+        | (Ticket.closed_at > until_time)
+    )
     for ticket in session.scalars(_filtered(tickets, Ticket.account_id, ids)):
         if ticket.account_id in data:
             data[ticket.account_id].tickets.append(ticket)

@@ -257,12 +257,17 @@ def stakeholders(data: AccountData) -> Component:
     if not data.contacts:
         return Component("stakeholders", label, 0.10, None, "no contacts")
     champions = [c for c in data.contacts if c.role == "champion"]
-    active_champions = [c for c in champions if c.is_active is not False]
+    active_champions = [
+        c
+        for c in champions
+        if (c.left_on is None and c.is_active is not False)
+        or (c.left_on is not None and c.left_on > data.as_of)
+    ]
     sponsors = [c for c in data.contacts if c.role == "sponsor" and c.is_active is not False]
     recent_cutoff = data.as_of - timedelta(days=90)
-    departed = [
-        c for c in champions if c.is_active is False and c.left_on and c.left_on >= recent_cutoff
-    ]
+    # A champion counts as gone only from their `left_on` date, so scoring a past date does
+    # not see a departure that came later.
+    departed = [c for c in champions if c.left_on and recent_cutoff <= c.left_on <= data.as_of]
     score = 100.0
     notes: list[str] = []
     sources: list[str] = []
