@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from agent.errors import ConfigError
 
 DEFAULT_HOME = Path("~/.csm")
 
@@ -20,6 +23,8 @@ class Settings:
         model: the chat model spec, `openai:MODEL` or `none`.
         api_key: the key for an OpenAI-compatible server, if any.
         base_url: the URL of an OpenAI-compatible server, if not the OpenAI API.
+        company_name: the CSM's own company, named in drafts; None leaves it out.
+        sender_name, sender_email: who signs drafts for accounts that name no CSM.
     """
 
     home: Path
@@ -27,6 +32,9 @@ class Settings:
     model: str
     api_key: str | None
     base_url: str | None
+    company_name: str | None = None
+    sender_name: str | None = None
+    sender_email: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -43,6 +51,10 @@ class Settings:
     @property
     def outbox_dir(self) -> Path:
         return self.home / "outbox"
+
+    @property
+    def config_path(self) -> Path:
+        return self.home / "config.toml"
 
     @property
     def has_model(self) -> bool:
@@ -65,9 +77,23 @@ def _model_spec(api_key: str | None, base_url: str | None) -> str:
     return "none"
 
 
+def _profile(home: Path) -> dict[str, str]:
+    """Read the `[profile]` table of `config.toml` under the home folder, if there is one."""
+    path = home / "config.toml"
+    if not path.is_file():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML ({error}). Fix or delete it.") from None
+    profile = document.get("profile", {})
+    return {key: str(value) for key, value in profile.items() if isinstance(value, str)}
+
+
 def load_settings() -> Settings:
-    """Read the settings from the environment."""
+    """Read the settings from the environment, then from `config.toml` under CSM_HOME."""
     home = Path(os.environ.get("CSM_HOME") or DEFAULT_HOME).expanduser()
+    profile = _profile(home)
     cache = Path(os.environ.get("CSM_CACHE_DIR") or _default_cache_dir()).expanduser()
     api_key = os.environ.get("OPENAI_API_KEY") or None
     base_url = os.environ.get("OPENAI_BASE_URL") or None
@@ -77,4 +103,7 @@ def load_settings() -> Settings:
         model=_model_spec(api_key, base_url),
         api_key=api_key,
         base_url=base_url,
+        company_name=os.environ.get("CSM_COMPANY") or profile.get("company"),
+        sender_name=os.environ.get("CSM_SENDER_NAME") or profile.get("sender_name"),
+        sender_email=os.environ.get("CSM_SENDER_EMAIL") or profile.get("sender_email"),
     )

@@ -22,6 +22,7 @@ def sheet() -> FactSheet:
         as_of=date(2026, 11, 30),
         csm_name="Priya Raman",
         csm_email="priya.raman@meshwright.example",
+        company_name="Meshwright",
         recipient_name="Sunita Sato",
         recipient_first_name="Sunita",
         recipient_email="sunita.sato@brightforgegames.example",

@@ -31,6 +31,13 @@ class ToolContext:
     model_name: str = ""
 
 
+def address(name: str | None, email: str | None) -> str:
+    """Format a mail address for display; a missing part says so."""
+    if email is None:
+        return f"{name or 'unknown'} (no email address)"
+    return f"{name} <{email}>" if name else email
+
+
 def format_hit(rank: int, hit) -> str:  # noqa: ANN001 - agent.retrieval.Hit
     owner = f"account {hit.account_id}" if hit.account_id else "product docs"
     passage = " ".join(hit.text.split())
@@ -116,13 +123,26 @@ def draft_email(ctx: ToolContext, account: str, purpose: str = "checkin") -> Too
     from agent.drafting.email import draft_email as build
 
     record = ctx.store.resolve_account(account)
-    draft = build(ctx.store, record, purpose, model=ctx.model, model_name=ctx.model_name)
-    header = f"To: {draft.to_name} <{draft.to_email}>\nSubject: {draft.subject}\n\n"
+    draft = build(
+        ctx.store,
+        record,
+        purpose,
+        model=ctx.model,
+        model_name=ctx.model_name,
+        settings=ctx.settings,
+    )
+    header = (
+        f"To: {address(draft.to_name, draft.to_email)}\n"
+        f"From: {address(draft.from_name, draft.from_email)}\n"
+        f"Subject: {draft.subject}\n\n"
+    )
     check = (
         "verified against the account's facts"
         if draft.verification.ok
         else ("NOT verified: unsupported " + ", ".join(draft.verification.unsupported))
     )
     text = header + draft.body + f"\n({draft.written_by} draft, {check})"
+    for warning in draft.warnings:
+        text += f"\nWarning: {warning}"
     sources = [fact.source for fact in draft.facts.facts]
     return ToolResult("draft_email", text, sorted(set(sources)), draft.model_dump(mode="json"))

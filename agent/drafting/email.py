@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from agent.config import Settings
 from agent.drafting.facts import PURPOSES, FactSheet, build_fact_sheet
 from agent.drafting.verify import Verification, long_date, verify_draft
 from agent.errors import InputError
@@ -67,6 +68,7 @@ def render_template(sheet: FactSheet, purpose: str) -> tuple[str, str]:
     rendered = template.render(
         **sheet.model_dump(),
         first_name=sheet.recipient_first_name or "there",
+        sender_name=sheet.csm_name or "Your customer success manager",
         open_ticket=sheet.open_tickets[0] if sheet.open_tickets else None,
         recent_note=sheet.recent_notes[0] if sheet.recent_notes else None,
         sign_off=SIGN_OFF,
@@ -98,6 +100,25 @@ def _parse_model_email(text: str) -> tuple[str, str] | None:
     if not isinstance(subject, str) or not isinstance(body, str):
         return None
     return subject.strip(), body.strip() + "\n"
+
+
+def _fit_warnings(sheet: FactSheet, account: Account, purpose: str) -> list[str]:
+    """List what the CSM should know before sending: a missing recipient or sender, a misfit."""
+    warnings: list[str] = []
+    if sheet.recipient_email is None:
+        warnings.append(
+            "No active contact with an email address: import contacts with "
+            "`csm import FILE --kind contacts`."
+        )
+    if sheet.csm_name is None:
+        warnings.append(
+            "The account names no CSM to sign the draft: import accounts with csm_name and "
+            "csm_email, or set CSM_SENDER_NAME and CSM_SENDER_EMAIL."
+        )
+    stage = (account.lifecycle_stage or "").lower()
+    if purpose == "onboarding" and stage and stage != "onboarding":
+        warnings.append(f"The account is in the {stage} stage, not onboarding.")
+    return warnings
 
 
 def foreign_names(store: Store, account_id: str) -> set[str]:
@@ -134,15 +155,18 @@ def _write_with_model(model, sheet: FactSheet, purpose: str, others: set[str]): 
 
 
 def draft_email(
-    store: Store, account: Account, purpose: str = "checkin", model=None, model_name: str = ""
-) -> EmailDraft:  # noqa: ANN001 - a LangChain chat model or None
+    store: Store,
+    account: Account,
+    purpose: str = "checkin",
+    model=None,  # noqa: ANN001 - a LangChain chat model or None
+    model_name: str = "",
+    settings: Settings | None = None,
+) -> EmailDraft:
     """Draft an email of `purpose` to the account's right contact, verified against its facts."""
     if purpose not in PURPOSES:
         raise InputError(f"Unknown purpose {purpose!r}. Choose one of: {', '.join(PURPOSES)}.")
-    sheet = build_fact_sheet(store, account, purpose)
-    warnings: list[str] = []
-    if sheet.recipient_email is None:
-        warnings.append("No active contact with an email address; add one with `csm import`.")
+    sheet = build_fact_sheet(store, account, purpose, settings)
+    warnings = _fit_warnings(sheet, account, purpose)
     written_by = "template"
     others = foreign_names(store, account.id)
     result = _write_with_model(model, sheet, purpose, others) if model is not None else None

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from agent.config import Settings
 from agent.insights.health import HealthReport, health_for
 from agent.store import Contact, Note, Store, Ticket
 from agent.store.tables import Account
@@ -60,6 +61,7 @@ class FactSheet(BaseModel):
     as_of: date
     csm_name: str | None
     csm_email: str | None
+    company_name: str | None
     recipient_name: str | None
     recipient_first_name: str | None
     recipient_email: str | None
@@ -119,8 +121,14 @@ def _facts_from_health(report: HealthReport) -> list[Fact]:
     return facts
 
 
-def build_fact_sheet(store: Store, account: Account, purpose: str = "checkin") -> FactSheet:
-    """Gather the account's facts for a draft of the given purpose."""
+def build_fact_sheet(
+    store: Store, account: Account, purpose: str = "checkin", settings: Settings | None = None
+) -> FactSheet:
+    """Gather the account's facts for a draft of the given purpose.
+
+    The account's own CSM signs the draft; `settings` gives the sender for accounts that name
+    none, and the company name.
+    """
     report = health_for(store, account.id)
     with store.session() as session:
         contacts = list(session.scalars(select(Contact).where(Contact.account_id == account.id)))
@@ -158,8 +166,9 @@ def build_fact_sheet(store: Store, account: Account, purpose: str = "checkin") -
         account_id=account.id,
         account_name=account.name,
         as_of=report.as_of,
-        csm_name=account.csm_name,
-        csm_email=account.csm_email,
+        csm_name=account.csm_name or (settings.sender_name if settings else None),
+        csm_email=account.csm_email or (settings.sender_email if settings else None),
+        company_name=settings.company_name if settings else None,
         recipient_name=recipient.name if recipient else None,
         recipient_first_name=recipient.name.split()[0] if recipient else None,
         recipient_email=recipient.email if recipient else None,

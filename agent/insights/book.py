@@ -52,6 +52,7 @@ class AccountData:
     account: Account
     as_of: date
     first_usage: date | None = None
+    last_usage: date | None = None
     recent_usage: UsageWindow | None = None
     prior_usage: UsageWindow | None = None
     # The BASELINE_DAYS before the recent window, cut to the account's first day of usage;
@@ -145,12 +146,19 @@ def _attach(session, data, table, column, ids, attribute) -> None:  # noqa: ANN0
 
 
 def _load_usage(session: Session, data: dict[str, AccountData], as_of: date, ids) -> None:  # noqa: ANN001
-    firsts = select(UsageRecord.account_id, func.min(UsageRecord.usage_date)).group_by(
-        UsageRecord.account_id
+    spans = (
+        select(
+            UsageRecord.account_id,
+            func.min(UsageRecord.usage_date),
+            func.max(UsageRecord.usage_date),
+        )
+        .where(UsageRecord.usage_date <= as_of)
+        .group_by(UsageRecord.account_id)
     )
-    for account_id, first in session.execute(_filtered(firsts, UsageRecord.account_id, ids)):
+    for account_id, first, last in session.execute(_filtered(spans, UsageRecord.account_id, ids)):
         if account_id in data:
             data[account_id].first_usage = first
+            data[account_id].last_usage = last
 
     for item in data.values():
         age = (as_of - item.first_usage).days if item.first_usage else None

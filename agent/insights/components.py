@@ -69,9 +69,22 @@ def usage_trend(data: AccountData) -> Component:
     """
     recent, prior, baseline = data.recent_usage, data.prior_usage, data.baseline_usage
     label = "Usage trend"
-    if recent is None or prior is None or (recent.events == 0 and prior.events == 0):
-        return Component("usage_trend", label, 0.25, None, "no usage recorded in the last 60 days")
+    if recent is None or prior is None or data.last_usage is None:
+        return Component("usage_trend", label, 0.25, None, "no usage recorded")
     days = recent.days
+    if recent.events == 0 and prior.events == 0:
+        # Usage that stopped is the strongest warning there is, not a missing input.
+        detail = f"no usage in the last {2 * days} days; last use on {data.last_usage}"
+        facts = {
+            "change": -1.0,
+            "recent": 0,
+            "prior": 0,
+            "window_days": days,
+            "last_usage": data.last_usage.isoformat(),
+        }
+        return Component(
+            "usage_trend", label, 0.25, 0.0, detail, [f"usage {data.last_usage}"], facts
+        )
     first_day = (baseline or prior).end - timedelta(days=(baseline or prior).days - 1)
     source = f"usage {first_day}..{recent.end}"
     short = _change(recent.events, prior.events)
@@ -246,7 +259,7 @@ def renewal(data: AccountData) -> Component:
     if days < 0:
         detail = f"renewal date {when} passed {-days} days ago"
         return Component("renewal", label, 0.10, None, detail, [f"subscription {subscription.id}"])
-    detail = f"renews on {when}, in {days} days"
+    detail = f"renews on {when}, in {days} day{'s' if days != 1 else ''}"
     score = _interpolate(days, RENEWAL_CURVE)
     sources = [f"subscription {subscription.id}"]
     return Component("renewal", label, 0.10, score, detail, sources, {"days": days})
@@ -281,11 +294,13 @@ def stakeholders(data: AccountData) -> Component:
         notes.append("no active champion")
     else:
         notes.append(f"champion {active_champions[0].name}")
+        sources.append(f"contact {active_champions[0].id}")
     if not sponsors:
         score -= 20.0
         notes.append("no executive sponsor")
     else:
         notes.append(f"sponsor {sponsors[0].name}")
+        sources.append(f"contact {sponsors[0].id}")
     facts = {"champions_left": [c.name for c in departed], "has_sponsor": bool(sponsors)}
     return Component("stakeholders", label, 0.10, max(score, 0.0), "; ".join(notes), sources, facts)
 

@@ -23,6 +23,13 @@ def band_for(score: int) -> str:
     return "green"
 
 
+# Signals that make an account at risk on their own. `renewal_soon` and `upgrade_candidate`
+# are shown but only matter for an account whose score is already yellow or red.
+RISK_SIGNALS = ("champion_left", "open_escalation", "usage_drop")
+# Components scoring below this are listed as drivers; at or above it they are not a concern.
+DRIVER_BELOW = 75.0
+
+
 @dataclass
 class Signal:
     """A named warning or opportunity raised by a rule, independent of the score."""
@@ -33,7 +40,8 @@ class Signal:
 
     @property
     def is_risk(self) -> bool:
-        return self.name != "upgrade_candidate"
+        """Return whether the signal alone puts an account at risk, whatever its score."""
+        return self.name in RISK_SIGNALS
 
 
 @dataclass
@@ -69,7 +77,11 @@ class HealthReport:
 
     @property
     def main_driver(self) -> str:
-        return self.drivers[0] if self.drivers else "no driver: every input is at its best"
+        if self.drivers:
+            return self.drivers[0]
+        if self.score is None:
+            return "no score: every input is missing"
+        return f"no weak input: every component scores {DRIVER_BELOW:.0f} or more"
 
     @property
     def at_risk(self) -> bool:
@@ -113,11 +125,11 @@ def _scored(components: list[Component]) -> tuple[list[ScoredComponent], float |
 
 
 def _drivers(scored: list[ScoredComponent]) -> list[str]:
-    """Rank components by the points they cost: weight times the gap to a perfect 100."""
+    """Rank the weak components by the points they cost: weight times the gap to 100."""
     costs = [
         (c.weight * (100.0 - c.score), c)
         for c in scored
-        if c.weight is not None and c.score is not None and c.score < 100.0
+        if c.weight is not None and c.score is not None and c.score < DRIVER_BELOW
     ]
     costs.sort(key=lambda pair: pair[0], reverse=True)
     return [f"{c.label}: {c.detail} (-{cost:.0f} pts)" for cost, c in costs if cost >= 1.0][:3]

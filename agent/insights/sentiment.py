@@ -16,6 +16,10 @@ NEGATIVE_AT = -0.05
 HALF_LIFE_DAYS = 30
 
 _TRANSCRIPT_MARKS = re.compile(r"\{[a-z]+\}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Sentences read per text: enough for any note or ticket, and a bound on time for
+# hour-long transcripts.
+MAX_SENTENCES = 300
 
 
 @lru_cache(maxsize=1)
@@ -46,15 +50,27 @@ def label_for(compound: float) -> str:
     return "neutral"
 
 
+def _sentences(text: str) -> list[str]:
+    parts = _SENTENCE_END.split(text)
+    return [part.strip() for part in parts if part.strip()][:MAX_SENTENCES]
+
+
 def score_text(text: str) -> SentimentScore:
-    """Score one text; transcript marks such as `{vocalsound}` are removed first."""
+    """Score one text as the mean of its sentences' VADER scores.
+
+    VADER sums word valences over its whole input, so a long transcript with a few dozen
+    mildly positive words scores +1.0; averaging sentences keeps long texts comparable with
+    short ones. Transcript marks such as `{vocalsound}` are removed first.
+    """
     cleaned = _TRANSCRIPT_MARKS.sub(" ", text or "")
-    scores = _analyzer().polarity_scores(cleaned)
+    sentences = _sentences(cleaned) or [""]
+    scores = [_analyzer().polarity_scores(sentence) for sentence in sentences]
+    count = len(scores)
     return SentimentScore(
-        compound=scores["compound"],
-        positive=scores["pos"],
-        neutral=scores["neu"],
-        negative=scores["neg"],
+        compound=sum(score["compound"] for score in scores) / count,
+        positive=sum(score["pos"] for score in scores) / count,
+        neutral=sum(score["neu"] for score in scores) / count,
+        negative=sum(score["neg"] for score in scores) / count,
     )
 
 
