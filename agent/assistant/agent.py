@@ -44,6 +44,10 @@ def _run_tool(ctx: ToolContext, name: str, arguments: dict) -> ToolResult:
 def answer_without_model(ctx: ToolContext, question: str) -> Answer:
     """Route the request to one tool and return its output, naming the tool."""
     chosen = route(question, ctx.store)
+    if chosen.tool == "clarify":
+        candidates = chosen.arguments["candidates"]
+        text = "Which account do you mean: " + ", ".join(candidates) + "? Ask again with its name."
+        return Answer(text=text, tools=[], sources=[], model=None, hint=CONNECT_HINT)
     result = _run_tool(ctx, chosen.tool, chosen.arguments)
     shown = ", ".join(f"{key}={value!r}" for key, value in chosen.arguments.items())
     text = f"Answered by the `{chosen.tool}` tool ({shown or 'no arguments'}):\n\n{result.text}"

@@ -6,6 +6,7 @@ as a dict for `--json`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,14 +39,35 @@ def address(name: str | None, email: str | None) -> str:
     return f"{name} <{email}>" if name else email
 
 
-def format_hit(rank: int, hit) -> str:  # noqa: ANN001 - agent.retrieval.Hit
-    owner = f"account {hit.account_id}" if hit.account_id else "product docs"
+def format_hit(rank: int, hit, names: dict[str, str] | None = None) -> str:  # noqa: ANN001
+    """Format one passage with its citation: title, kind, date, owner, source and span."""
+    if hit.account_id:
+        name = (names or {}).get(hit.account_id)
+        owner = f"{name} ({hit.account_id})" if name else f"account {hit.account_id}"
+    else:
+        owner = "product docs"
     passage = " ".join(hit.text.split())
     return (
         f"[{rank}] {hit.title} ({hit.kind}, {hit.date or 'undated'}, {owner}; "
         f"source {hit.source_id}, chars {hit.start}-{hit.end}, score {hit.score:.2f})\n"
         f"    {passage}"
     )
+
+
+# Ids such as ticket MW-1207 or complaint CFPB-3384392: looked up exactly before ranking.
+_SOURCE_ID = re.compile(r"\b[A-Z][A-Z0-9]{0,7}-[A-Za-z0-9]*\d[A-Za-z0-9]*\b")
+# Below this cosine similarity a passage rarely answers the query; the output says so.
+WEAK_SCORE = 0.25
+
+
+def _collapse(hits: list, k: int, seen: set[str]) -> list:  # noqa: ANN001 - agent.retrieval.Hit
+    """Keep the best passage of each source, up to k, skipping sources already shown."""
+    kept = []
+    for hit in hits:
+        if hit.source_id not in seen:
+            seen.add(hit.source_id)
+            kept.append(hit)
+    return kept[:k]
 
 
 def search(
@@ -56,19 +78,46 @@ def search(
 
     account_id = ctx.store.resolve_account(account).id if account else None
     index = open_index(ctx.settings)
-    hits = index.search(query, k=k, account_id=account_id, kind=kind)
+    kinds = [kind] if kind else ["tickets", "notes"]
+    named = [f"{each}:{token}" for token in _SOURCE_ID.findall(query) for each in kinds]
+    exact = index.first_chunks(named, account_id) if named and kind != "docs" else []
+    seen = {hit.source_id for hit in exact}
+    ranked = index.search(query, k=3 * k, account_id=account_id, kind=kind)
+    hits = (exact + _collapse(ranked, k, seen))[:k]
     if not hits:
         text = f"No passages match {query!r}."
         if index.count() == 0:
             text += " The index is empty: import notes, tickets or docs with `csm import`."
         return ToolResult("search", text, data={"query": query, "results": []})
-    lines = [format_hit(rank, hit) for rank, hit in enumerate(hits, start=1)]
+    names = _account_names(ctx.store, {hit.account_id for hit in hits if hit.account_id})
+    lines = [format_hit(rank, hit, names) for rank, hit in enumerate(hits, start=1)]
+    if not exact and hits[0].score < WEAK_SCORE:
+        lines.insert(
+            0,
+            f"No close match: the best passage scores {hits[0].score:.2f}, so these "
+            "may not answer the question.",
+        )
     return ToolResult(
         "search",
         "\n".join(lines),
         sources=[hit.source_id for hit in hits],
-        data={"query": query, "results": [hit.__dict__ for hit in hits]},
+        data={
+            "query": query,
+            "results": [{**hit.__dict__, "exact_id_match": hit in exact} for hit in hits],
+        },
     )
+
+
+def _account_names(store: Store, account_ids: set[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from agent.store import Account
+
+    if not account_ids:
+        return {}
+    with store.session() as session:
+        rows = session.execute(select(Account.id, Account.name).where(Account.id.in_(account_ids)))
+        return dict(rows.all())
 
 
 def health(ctx: ToolContext, account: str) -> ToolResult:

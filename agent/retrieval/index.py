@@ -148,6 +148,32 @@ class Index:
         )
         return [_hit(document, metadata, distance) for document, metadata, distance in rows]
 
+    def first_chunks(self, source_ids: Iterable[str], account_id: str | None = None) -> list[Hit]:
+        """Return the first chunk of each given source that exists, with score 1.0.
+
+        Used for exact lookups by id. With `account_id`, only that account's sources and the
+        shared docs are returned, as in `search`.
+        """
+        wanted = list(dict.fromkeys(source_ids))
+        if not wanted:
+            return []
+        conditions: list[dict[str, Any]] = [
+            {"source_id": {"$in": wanted}},
+            {"chunk_index": 0},
+        ]
+        scope = _search_filter(account_id, None)
+        if scope is not None:
+            conditions.append(scope)
+        result = self._collection.get(
+            where={"$and": conditions}, include=["documents", "metadatas"]
+        )
+        hits = [
+            _hit(document, metadata, 0.0)
+            for document, metadata in zip(result["documents"], result["metadatas"], strict=True)
+        ]
+        order = {source_id: rank for rank, source_id in enumerate(wanted)}
+        return sorted(hits, key=lambda hit: order[hit.source_id])
+
     def count(self, kind: str | None = None) -> int:
         """Return the number of chunks, of one kind or of all."""
         _validate_kind(kind)
