@@ -11,7 +11,9 @@ def test_search_finds_ticket_by_exact_id(demo_settings, demo_store):
     first = result.data["results"][0]
     assert first["source_id"] == "tickets:MW-1207"
     assert first["exact_id_match"] is True
-    assert "Brightforge Games (MW-A022)" in result.text
+    owner = demo_store.resolve_account("Brightforge Games").id
+    assert first["account_id"] == owner
+    assert f"Brightforge Games ({owner})" in result.text
 
 
 def test_search_exact_id_respects_account(demo_settings, demo_store):
