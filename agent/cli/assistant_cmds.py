@@ -51,7 +51,7 @@ def ask_command(
 def chat_command() -> None:
     """Chat with the assistant in the terminal; /help lists the commands."""
     from agent.assistant.agent import answer
-    from agent.errors import CsmError
+    from agent.errors import CsmError, RuntimeFailure
 
     ctx = _context()
     history: list[dict] = []
@@ -90,7 +90,8 @@ def chat_command() -> None:
         except KeyboardInterrupt:
             typer.echo("(stopped)")
             continue
-        except CsmError as error:
+        except (CsmError, RuntimeFailure) as error:
+            # The session goes on, so a server that is down for one request can be retried.
             typer.echo(f"Error: {error}")
             continue
         typer.echo(_render(result))

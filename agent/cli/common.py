@@ -17,14 +17,24 @@ from agent.errors import CsmError, NotFoundError, RuntimeFailure
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _debug() -> bool:
+def debug_enabled() -> bool:
+    """Return True when CSM_DEBUG is set to show tracebacks instead of one-line errors."""
     return os.environ.get("CSM_DEBUG", "").lower() in ("1", "true", "yes")
+
+
+def describe_os_error(error: OSError) -> str:
+    """Describe a file system error in one line: what failed, on which path, and the fix."""
+    reason = error.strerror or str(error)
+    paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    where = f": {' -> '.join(paths)}" if paths else ""
+    return f"{reason}{where}. Check that the path exists and that you may read and write it."
 
 
 def handle_errors(func: F) -> F:
     """Turn the core's exceptions into one `Error: ...` line on stderr and an exit code.
 
-    With CSM_DEBUG=1 the exception propagates with its traceback.
+    A file system error (OSError) that the core did not turn into a typed error exits 1
+    with its reason and path. With CSM_DEBUG=1 the exception propagates with its traceback.
     """
 
     @functools.wraps(func)
@@ -32,10 +42,15 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (CsmError, RuntimeFailure) as error:
-            if _debug():
+            if debug_enabled():
                 raise
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=error.exit_code) from None
+        except OSError as error:
+            if debug_enabled():
+                raise
+            typer.echo(f"Error: {describe_os_error(error)}", err=True)
+            raise typer.Exit(code=CsmError.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -26,9 +26,10 @@ def demo_command(
     from agent.config import load_settings
     from agent.llm import CONNECT_HINT
     from agent.store import Account, open_store
+    from agent.store.db import create_home
 
     settings = load_settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    create_home(settings)
     store = open_store(settings)
     with store.session() as session:
         loaded = session.scalar(select(func.count()).select_from(Account))

@@ -10,7 +10,7 @@ import typer
 from agent.cli.common import handle_errors, open_context, print_json, stderr
 
 if TYPE_CHECKING:
-    from agent.ingest import ImportReport
+    from agent.ingest import ImportReport, RowError
 
 # The kinds of agent.ingest.KINDS, spelled out here so that `csm --help` does not load
 # pydantic and SQLAlchemy. A test keeps the two lists equal.
@@ -124,11 +124,18 @@ def render_report(report: ImportReport) -> str:
         lines.append(f"Errors ({report.skipped} row(s) skipped):")
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             where = f"{error.file}:{error.row}" if error.row is not None else error.file
-            field = f" {error.field}={error.value!r}" if error.field else ""
-            lines.append(f"  {where}{field}: {error.message}")
+            lines.append(f"  {where}{_describe_value(error)}: {error.message}")
         if len(report.errors) > MAX_ERRORS_SHOWN:
             lines.append(f"  and {len(report.errors) - MAX_ERRORS_SHOWN} more")
     return "\n".join(lines)
+
+
+def _describe_value(error: RowError) -> str:
+    if error.field:
+        return f" {error.field}={error.value!r}"
+    if error.value is not None:
+        return f" {error.value!r}"
+    return ""
 
 
 def _describe_index(indexed: dict) -> str:

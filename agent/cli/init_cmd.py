@@ -33,10 +33,10 @@ def init_command(
 ) -> None:
     """Create the csm home folder (CSM_HOME, default ~/.csm); --demo loads the sample business."""
     from agent.config import load_settings
-    from agent.store import open_store
+    from agent.store.db import create_home, open_store
 
     settings = load_settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    create_home(settings)
     store = open_store(settings)
     reports = load_demo(settings, store) if demo else []
     if as_json:

@@ -24,7 +24,7 @@ def accounts_command(
     at_risk: bool = typer.Option(
         False, "--at-risk", help="Only red or yellow accounts, or accounts with a risk signal."
     ),
-    limit: int = typer.Option(0, "--limit", "-n", help="Show at most this many (0: all)."),
+    limit: int = typer.Option(0, "--limit", "-n", min=0, help="Show at most this many (0: all)."),
     as_of: str = typer.Option(
         None,
         "--as-of",
@@ -84,6 +84,8 @@ def sentiment_command(
 
     if (name is None) == (text is None):
         raise InputError("Give an account name or --text TEXT, not both and not neither.")
+    if text is not None and not text.strip():
+        raise InputError("--text is empty. Pass the text to score, e.g. --text 'Exports fail'.")
     if text is not None:
         from agent.insights.sentiment import score_text
 
@@ -94,7 +96,8 @@ def sentiment_command(
             typer.echo(f"{score.label} (VADER compound {score.compound:+.2f})")
         return
     settings, store = open_context()
-    result = sentiment(ToolContext(load_settings(), store), account=name)
+    account = store.resolve_account(name)
+    result = sentiment(ToolContext(load_settings(), store), account=account.id)
     if as_json:
         print_json(result.data)
     else:

@@ -7,6 +7,8 @@ Chroma, onnxruntime, LangChain) load inside the command that needs them, so that
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from agent.cli import (
@@ -15,10 +17,12 @@ from agent.cli import (
     draft_cmd,
     eval_cmd,
     import_cmd,
+    index_cmd,
     init_cmd,
     insight_cmds,
     search_cmd,
 )
+from agent.cli.common import debug_enabled
 
 app = typer.Typer(
     name="csm",
@@ -40,12 +44,34 @@ app.command("search")(search_cmd.search_command)
 app.add_typer(draft_cmd.app, name="draft")
 app.command("ask")(assistant_cmds.ask_command)
 app.command("chat")(assistant_cmds.chat_command)
+app.add_typer(index_cmd.app, name="index")
 app.add_typer(eval_cmd.app, name="eval")
 
 
+# Exit status for an exception no command turned into an `Error:` line: EX_SOFTWARE
+# from BSD sysexits.h, "an internal software error has been detected".
+INTERNAL_ERROR_EXIT = 70
+
+
 def run() -> None:
-    """Entry point of the `csm` console script."""
-    app()
+    """Entry point of the `csm` console script.
+
+    An exception that escapes every command's error handling is a bug. It is shown as one
+    line naming CSM_DEBUG=1, which re-raises it with the traceback. Tests call `app`
+    directly and so still see the exception itself.
+    """
+    try:
+        app()
+    except Exception as error:
+        if debug_enabled():
+            raise
+        reason = (str(error).strip().splitlines() or [""])[0][:300]
+        typer.echo(
+            f"Error: unexpected {type(error).__name__}: {reason}. This is a bug in csm: run "
+            "the command again with CSM_DEBUG=1 to see the traceback, and report it.",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR_EXIT)
 
 
 if __name__ == "__main__":

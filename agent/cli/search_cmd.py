@@ -29,7 +29,8 @@ def search_command(
     if kind is not None and kind not in KIND_CHOICES:
         raise InputError(f"--kind {kind!r} is not valid; use one of {', '.join(KIND_CHOICES)}.")
     settings, store = open_context()
-    result = search(ToolContext(settings, store), query, account=account, kind=kind, k=k)
+    account_id = store.resolve_account(account).id if account is not None else None
+    result = search(ToolContext(settings, store), query, account=account_id, kind=kind, k=k)
     if as_json:
         print_json(result.data)
     else:

@@ -92,11 +92,6 @@ def import_path(
         ignored_columns=batch.ignored_columns,
         warnings=list(batch.warnings),
     )
-    if batch.encoding and "latin-1" in batch.encoding:
-        report.warnings.append(
-            "Some text was not valid UTF-8 and was read as Latin-1. If accented letters look "
-            "wrong, save the file as UTF-8 and import it again."
-        )
     if spec.name == "notes":
         _fill_note_dates(batch, fixed_date or import_date, fixed_date is not None, report)
     if flag_account is not None:
@@ -118,7 +113,7 @@ def import_path(
 
 
 def _resolve_flag_account(store: Store, spec: KindSpec, account: str | None) -> str | None:
-    if account is None or not account.strip():
+    if account is None:
         return None
     if not spec.account_from_flag:
         raise InputError(
@@ -170,14 +165,25 @@ def _fill_account(batch: Batch, account_id: str, report: ImportReport) -> None:
 
 
 def _missing_hints(spec: KindSpec) -> dict[str, str]:
+    hints: dict[str, str] = {}
     if spec.name == "usage":
-        return {"account_id": "Add an account_id or a subscription_id to the row."}
-    if spec.account_from_flag:
-        return {
-            "account_id": "Fill the row's account_id, or pass --account ID_OR_NAME to attach "
-            "rows without one to an account."
-        }
-    return {}
+        hints["account_id"] = "Add an account_id or a subscription_id to the row."
+    elif spec.account_from_flag:
+        hints["account_id"] = (
+            "Fill the row's account_id, or pass --account ID_OR_NAME to attach rows without "
+            "one to an account."
+        )
+    if spec.name == "notes":
+        hints["body"] = (
+            "The note has no text. Fill its body (in a text file, after any front matter), "
+            "or remove the empty file from the folder."
+        )
+    if spec.name == "docs":
+        hints["body"] = (
+            "The page has no text once front matter, imports, JSX/HTML tags and comments are "
+            "removed. Add Markdown text, or remove the file from the folder."
+        )
+    return hints
 
 
 def _validate(

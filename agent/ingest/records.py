@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,17 +28,24 @@ from agent.ingest.values import (
     parse_datetime,
     parse_float,
     parse_int,
+    parse_non_negative,
     parse_text,
 )
 from agent.store import tables
 
+# Maximum length of one text value, in characters. Text columns have no length limit in
+# the store. A longer value is more often a whole file read into one cell (after an
+# unclosed quote) than real text, and embedding it for search would take minutes.
+MAX_TEXT_CHARS = 1_000_000
+
 Text = Annotated[str | None, BeforeValidator(parse_text)]
 RequiredText = Annotated[str, BeforeValidator(parse_text)]
 Bool = Annotated[bool | None, BeforeValidator(parse_bool)]
-Int = Annotated[int | None, BeforeValidator(parse_int)]
-RequiredInt = Annotated[int, BeforeValidator(parse_int)]
 Float = Annotated[float | None, BeforeValidator(parse_float)]
 RequiredFloat = Annotated[float, BeforeValidator(parse_float)]
+Count = Annotated[int | None, BeforeValidator(parse_int), AfterValidator(parse_non_negative)]
+RequiredCount = Annotated[int, BeforeValidator(parse_int), AfterValidator(parse_non_negative)]
+Amount = Annotated[float | None, BeforeValidator(parse_float), AfterValidator(parse_non_negative)]
 Date = Annotated[date | None, BeforeValidator(parse_date)]
 RequiredDate = Annotated[date, BeforeValidator(parse_date)]
 DateTime = Annotated[datetime | None, BeforeValidator(parse_datetime)]
@@ -116,8 +124,13 @@ class Record(BaseModel):
         if isinstance(value, str):
             column = cls.table.__table__.columns.get(info.field_name)
             length = getattr(column.type, "length", None) if column is not None else None
-            if length and len(value) > length:
-                raise ValueError(f"longer than {length} characters")
+            limit = length or MAX_TEXT_CHARS
+            if len(value) > limit:
+                fix = "Shorten the value" if length else "Split the text into several rows"
+                raise ValueError(
+                    f"{len(value):,} characters long, over the limit of {limit:,} for this "
+                    f"field. {fix}"
+                )
         return value
 
     @model_validator(mode="after")
@@ -139,7 +152,7 @@ class AccountRecord(Record):
     signup_date: Date = None
     referral_source: Text = None
     plan_tier: Text = None
-    seats: Int = None
+    seats: Count = None
     is_trial: Bool = None
     churned: Bool = None
     lifecycle_stage: LifecycleStage = None
@@ -173,9 +186,9 @@ class SubscriptionRecord(Record):
     end_date: Date = None
     renewal_date: Date = None
     plan_tier: Text = None
-    seats: Int = None
-    mrr: Float = None
-    arr: Float = None
+    seats: Count = None
+    mrr: Amount = None
+    arr: Amount = None
     is_trial: Bool = None
     upgrade_flag: Bool = None
     downgrade_flag: Bool = None
@@ -193,10 +206,10 @@ class UsageRecordModel(Record):
     subscription_id: Text = None
     usage_date: RequiredDate
     feature: RequiredText
-    usage_count: RequiredInt
-    duration_secs: Int = None
-    error_count: Int = None
-    active_users: Int = None
+    usage_count: RequiredCount
+    duration_secs: Count = None
+    error_count: Count = None
+    active_users: Count = None
     is_beta: Bool = None
 
 
@@ -214,8 +227,8 @@ class TicketRecord(Record):
     subject: Text = None
     body: Text = None
     category: Text = None
-    first_response_minutes: Float = None
-    resolution_hours: Float = None
+    first_response_minutes: Amount = None
+    resolution_hours: Amount = None
     satisfaction_score: Float = None
 
     @field_validator("satisfaction_score")
@@ -264,7 +277,7 @@ class ChurnRecord(Record):
     account_id: RequiredText
     churn_date: RequiredDate
     reason_code: Text = None
-    refund_amount: Float = None
+    refund_amount: Amount = None
     preceding_upgrade: Bool = None
     preceding_downgrade: Bool = None
     is_reactivation: Bool = None

@@ -11,7 +11,7 @@ from agent.errors import InputError
 from agent.ingest.docs import DOC_SUFFIXES, doc_from_text
 from agent.ingest.kinds import KindSpec
 from agent.ingest.mapping import check_required, plan_columns
-from agent.ingest.readers import read_table, read_text
+from agent.ingest.readers import UnreadableFileError, read_table, read_text
 from agent.ingest.report import RowError
 from agent.ingest.textfiles import NOTE_SUFFIXES, list_files, note_from_text
 
@@ -71,7 +71,11 @@ def load_batch(path: Path, spec: KindSpec, user_map: dict[str, str], account_giv
 def _load_table(path: Path, spec: KindSpec, user_map: dict[str, str], account_given: bool) -> Batch:
     table = read_table(path)
     plan = plan_columns(table.header, spec, user_map)
-    check_required(plan, spec, table.header, str(path), account_given)
+    # A JSON file's columns come from its objects, so one without objects has no header to
+    # check. Its row errors, or the no-rows warning, are then more useful than a missing
+    # column.
+    if table.header or table.rows:
+        check_required(plan, spec, table.header, str(path), account_given)
     batch = Batch(
         fields=plan.fields,
         encoding=table.encoding,
@@ -86,8 +90,25 @@ def _load_table(path: Path, spec: KindSpec, user_map: dict[str, str], account_gi
             values[alias.field] = alias.convert(value) if alias.convert else value
         batch.candidates.append(Candidate(raw.file, raw.row, values))
     if not table.rows and not table.errors:
-        batch.warnings.append(f"{path} has a header but no rows.")
+        batch.warnings.append(f"{path} has no rows to import.")
+    if table.short_rows:
+        lines = ", ".join(str(line) for line in table.short_rows[:5])
+        more = ", ..." if len(table.short_rows) > 5 else ""
+        batch.warnings.append(
+            f"{len(table.short_rows)} row(s) have fewer cells than the header (line(s) "
+            f"{lines}{more}); their missing cells were read as empty."
+        )
+    if table.encoding == "latin-1":
+        batch.warnings.append(_latin1_warning([path]))
     return batch
+
+
+def _latin1_warning(files: list[Path]) -> str:
+    names = ", ".join(str(file) for file in files[:5]) + (", ..." if len(files) > 5 else "")
+    return (
+        f"{names}: the text is not valid UTF-8 and was read as Latin-1. If accented letters "
+        "look wrong, save the file as UTF-8 and import it again."
+    )
 
 
 def _load_text_files(
@@ -100,9 +121,19 @@ def _load_text_files(
         suffixes = ", ".join(sorted(NOTE_SUFFIXES if spec.name == "notes" else DOC_SUFFIXES))
         raise InputError(f"{root} contains no {suffixes} files to import as {spec.name}.")
     encodings: Counter[str] = Counter()
+    latin1_files: list[Path] = []
     for file in files:
-        text, encoding = read_text(file)
+        try:
+            text, encoding = read_text(file)
+        except UnreadableFileError as error:
+            if single:
+                raise
+            # One unreadable file of a folder is reported like a bad row of a table.
+            batch.errors.append(RowError(file=str(file), message=error.reason))
+            continue
         encodings[encoding] += 1
+        if encoding == "latin-1":
+            latin1_files.append(file)
         if spec.name == "notes":
             note = note_from_text(file, text)
             candidate = Candidate(str(file), None, note.values, note.date_in_source)
@@ -110,7 +141,9 @@ def _load_text_files(
             values = doc_from_text(file, None if single else root, text)
             candidate = Candidate(str(file), None, values)
         batch.candidates.append(candidate)
-    batch.encoding = _describe_encodings(encodings)
+    batch.encoding = _describe_encodings(encodings) if encodings else None
+    if latin1_files:
+        batch.warnings.append(_latin1_warning(latin1_files))
     return batch
 
 

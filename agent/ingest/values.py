@@ -6,6 +6,7 @@ empty cell, and raises ValueError with a message meant for the import report.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,6 +27,8 @@ _DATETIME = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 _NUMBER_NOISE = re.compile(r"[\s,$€£]")
+# SQLite stores integers as signed 64-bit values and raises OverflowError beyond them.
+MAX_INT = 2**63 - 1
 
 
 def is_blank(value: Any) -> bool:
@@ -70,29 +73,53 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def parse_float(value: Any) -> float | None:
-    """Read a number, allowing thousands separators and a currency sign such as `$1,200.50`."""
+    """Read a number, allowing thousands separators and a currency sign such as `$1,200.50`.
+
+    NaN reads as no value, like the word `NaN` in a CSV cell. Infinity is rejected, and so
+    is a value too large for a float, such as `1e400`.
+    """
     value = _scalar(value)
     if isinstance(value, bool):
         raise ValueError("not a number")
-    if isinstance(value, (int, float)):
-        return float(value)
     if _is_null(value):
         return None
-    text = _NUMBER_NOISE.sub("", str(value))
     try:
-        return float(text)
+        number = float(value if isinstance(value, (int, float)) else _clean_number(value))
     except ValueError:
         raise ValueError("not a number") from None
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise ValueError("not a finite number: it is infinite or too large")
+    return number
+
+
+def _clean_number(value: Any) -> str:
+    return _NUMBER_NOISE.sub("", str(value))
 
 
 def parse_int(value: Any) -> int | None:
     """Read a whole number: `12.0` and `1,200` are accepted, `12.5` is not."""
-    number = parse_float(value)
-    if number is None:
-        return None
-    if not number.is_integer():
-        raise ValueError("not a whole number")
+    if isinstance(value, int) and not isinstance(value, bool):
+        number: float | int = value
+    else:
+        number = parse_float(value)
+        if number is None:
+            return None
+        if not number.is_integer():
+            raise ValueError("not a whole number")
+    if abs(number) > MAX_INT:
+        raise ValueError(f"too large. Whole numbers must lie between -{MAX_INT} and {MAX_INT}")
     return int(number)
+
+
+def parse_non_negative(value: Any) -> Any:
+    """Reject a negative number, because counts, durations and amounts of money are 0 or more."""
+    if value is not None and value < 0:
+        raise ValueError(f"negative ({value:g}). The value must be 0 or more")
+    return value
 
 
 def _match_datetime(value: Any) -> re.Match[str]:
@@ -129,9 +156,21 @@ def parse_datetime(value: Any) -> datetime | None:
     except ValueError as error:
         raise ValueError(f"not a valid date ({error})") from None
     if zone:
-        offset = datetime.fromisoformat("2000-01-01T00:00" + _iso_zone(zone)).utcoffset()
-        result = (result - offset).replace(tzinfo=None) if offset else result
+        result = _to_utc(result, zone)
     return result
+
+
+def _to_utc(moment: datetime, zone: str) -> datetime:
+    try:
+        offset = datetime.fromisoformat("2000-01-01T00:00" + _iso_zone(zone)).utcoffset()
+    except ValueError:
+        raise ValueError(f"invalid time zone offset {zone!r}. Use Z or +HH:MM") from None
+    if not offset:
+        return moment
+    try:
+        return moment - offset
+    except OverflowError:
+        raise ValueError("not a valid date (out of range once converted to UTC)") from None
 
 
 def _iso_zone(zone: str) -> str:

@@ -1,18 +1,36 @@
-"""Chat model construction behind one function, from the `CSM_MODEL` setting."""
+"""Chat model construction behind one function, from the `CSM_MODEL` setting.
+
+The model returned here raises failures of the model server (refused connection, timeout,
+rejected key, unknown model, malformed response) as ConfigError or RuntimeFailure. Each
+error is one line that names the server URL and the fix, the same for every caller.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from agent.config import Settings
-from agent.errors import ConfigError
+from agent.errors import ConfigError, CsmError, RuntimeFailure
 
 CONNECT_HINT = (
     "No model is configured: answers come from computed facts and templates. To connect one, "
     "set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server such as Ollama, "
     "vLLM or a llama.cpp server) and CSM_MODEL=openai:MODEL."
 )
-# Seconds to wait for one model response before giving up.
+# Seconds to wait for one model response before giving up. Local servers on a CPU can take
+# tens of seconds to read a long prompt, so this stays generous.
 REQUEST_TIMEOUT = 60.0
-MAX_RETRIES = 2
+# Seconds to wait for the server to accept a connection. A stopped server refuses at once;
+# this bounds the wait for an address that drops packets instead.
+CONNECT_TIMEOUT = 5.0
+# Retries after a failed request (connection error, timeout, HTTP 408/409/429/5xx). One
+# retry rides out a brief outage and keeps the worst case for one call near two timeouts.
+MAX_RETRIES = 1
+NO_MODEL_FIX = "or set CSM_MODEL=none to work without a model"
+MAX_DETAIL_CHARS = 200
 
 
 def model_name(settings: Settings) -> str:
@@ -24,7 +42,8 @@ def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel,
     """Build the configured chat model, or return None when the setting is `none`.
 
     Raises:
-        ConfigError: the spec is unknown or its key is missing.
+        ConfigError: the spec is unknown, its key is missing, or OPENAI_BASE_URL is not an
+            http(s) URL.
     """
     spec = settings.model
     if spec == "none":
@@ -35,22 +54,159 @@ def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel,
             f"CSM_MODEL={spec!r} is not a supported model. Use `openai:MODEL` (with "
             "OPENAI_BASE_URL for any OpenAI-compatible server) or `none`."
         )
+    base_url = settings.base_url
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"OPENAI_BASE_URL={base_url!r} is not an http(s) URL. Write it in full, e.g. "
+            "http://127.0.0.1:11434/v1, or unset it to use the OpenAI API."
+        )
     api_key = settings.api_key
     if not api_key:
-        if not settings.base_url:
+        if not base_url:
             raise ConfigError(
                 "CSM_MODEL is set to an OpenAI model but OPENAI_API_KEY is not set. Set the key, "
                 "or set OPENAI_BASE_URL to a local OpenAI-compatible server."
             )
         # Local OpenAI-compatible servers accept any key; the client requires one.
         api_key = "not-needed"
-    from langchain_openai import ChatOpenAI
+    import openai
 
-    return ChatOpenAI(
+    return _checked_chat_class()(
         model=name,
         api_key=api_key,
-        base_url=settings.base_url,
-        timeout=REQUEST_TIMEOUT,
+        base_url=base_url,
+        timeout=openai.Timeout(REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT),
         max_retries=MAX_RETRIES,
         temperature=0.2,
     )
+
+
+@functools.cache
+def _checked_chat_class() -> type:
+    """Return ChatOpenAI subclassed so that its server failures raise csm's own errors.
+
+    The class is built on first use, so that importing this module does not load LangChain.
+    Only the synchronous calls are wrapped, because csm makes no asynchronous ones.
+    """
+    from langchain_openai import ChatOpenAI
+
+    class CheckedChatOpenAI(ChatOpenAI):
+        def _server_url(self) -> str:
+            return str(self.root_client.base_url).rstrip("/")
+
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            with server_errors(self._server_url(), self.model_name):
+                return super()._generate(*args, **kwargs)
+
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            with server_errors(self._server_url(), self.model_name):
+                yield from super()._stream(*args, **kwargs)
+
+        # NOTE: a private method of langchain-openai 1.x, the one that reads the parsed
+        # response into a ChatResult. A garbled response fails there with a plain
+        # ValueError, TypeError or KeyError.
+        def _create_chat_result(self, response: Any, generation_info: Any = None) -> Any:
+            try:
+                return super()._create_chat_result(response, generation_info)
+            except (KeyError, TypeError, ValueError) as error:
+                raise RuntimeFailure(
+                    f"The model server at {self._server_url()} returned a response that is "
+                    f"not an OpenAI chat completion ({_one_line(str(error))}). Check that "
+                    f"OPENAI_BASE_URL points at an OpenAI-compatible API (it usually ends in "
+                    f"/v1), {NO_MODEL_FIX}."
+                ) from error
+
+    return CheckedChatOpenAI
+
+
+@contextmanager
+def server_errors(url: str, model: str) -> Iterator[None]:
+    """Raise the openai client's errors inside the block as ConfigError or RuntimeFailure."""
+    import openai
+
+    try:
+        yield
+    except openai.APIError as error:
+        raise describe_server_error(error, url, model) from error
+
+
+def describe_server_error(error: Exception, url: str, model: str) -> CsmError | RuntimeFailure:
+    """Turn one openai client error into the csm error that names the URL and the fix.
+
+    A rejected key, a refused model or an unknown model is the user's setting to fix
+    (ConfigError). A server that is down, slow, overloaded or broken is a RuntimeFailure.
+    """
+    import openai
+
+    where = f"The model server at {url}"
+    if isinstance(error, openai.APITimeoutError):
+        attempts = MAX_RETRIES + 1
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        return RuntimeFailure(
+            f"{where} did not answer within {REQUEST_TIMEOUT:g} s ({tries}). Check that it "
+            f"is running and not overloaded, {NO_MODEL_FIX}."
+        )
+    if isinstance(error, openai.APIConnectionError):
+        return RuntimeFailure(
+            f"Cannot connect to the model server at {url} ({_connection_reason(error)}). "
+            f"Start the server or correct OPENAI_BASE_URL, {NO_MODEL_FIX}."
+        )
+    if not isinstance(error, openai.APIStatusError):
+        return RuntimeFailure(
+            f"{where} returned an invalid response ({_one_line(str(error))}). Check that "
+            f"OPENAI_BASE_URL points at an OpenAI-compatible API, {NO_MODEL_FIX}."
+        )
+    status = f"HTTP {error.status_code}: {_status_detail(error)}"
+    if isinstance(error, openai.AuthenticationError):
+        return ConfigError(
+            f"{where} rejected the API key ({status}). Set OPENAI_API_KEY to a key it "
+            f"accepts, {NO_MODEL_FIX}."
+        )
+    if isinstance(error, openai.PermissionDeniedError):
+        return ConfigError(
+            f"{where} denied access to model {model!r} ({status}). Use a key allowed to call "
+            f"it in OPENAI_API_KEY, or another model in CSM_MODEL."
+        )
+    if isinstance(error, openai.NotFoundError):
+        return ConfigError(
+            f"{where} has no model {model!r} or no chat completions endpoint ({status}). "
+            f"Check CSM_MODEL=openai:{model} and OPENAI_BASE_URL (it usually ends in /v1)."
+        )
+    if isinstance(error, openai.RateLimitError):
+        return RuntimeFailure(
+            f"{where} is rate limiting requests or the key is out of quota ({status}). Wait "
+            f"and try again, or check the plan of the key in OPENAI_API_KEY."
+        )
+    if isinstance(error, openai.BadRequestError):
+        return RuntimeFailure(
+            f"{where} rejected the request to model {model!r} ({status}). The model may not "
+            f"support tool calling, or the prompt may be too long for it; try another model "
+            f"in CSM_MODEL, {NO_MODEL_FIX}."
+        )
+    return RuntimeFailure(f"{where} failed ({status}). Try again later, {NO_MODEL_FIX}.")
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MAX_DETAIL_CHARS:
+        text = text[: MAX_DETAIL_CHARS - 3] + "..."
+    return text
+
+
+def _connection_reason(error: BaseException) -> str:
+    # The openai client reports every transport failure as "Connection error.", and
+    # LangChain wraps that once more. The innermost cause, an httpx exception, names the
+    # failure: refused, unknown host, TLS, or a malformed URL.
+    innermost = error
+    seen = {id(error)}
+    while (cause := innermost.__cause__ or innermost.__context__) and id(cause) not in seen:
+        seen.add(id(cause))
+        innermost = cause
+    return _one_line(str(innermost)) or type(innermost).__name__
+
+
+def _status_detail(error: Any) -> str:
+    body = error.body
+    if isinstance(body, dict) and body.get("message"):
+        return _one_line(str(body["message"]))
+    return _one_line(str(error.message))
