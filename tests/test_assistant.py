@@ -68,17 +68,17 @@ def test_agent_multi_step_search_health_draft(demo_settings, demo_store):
 def test_agent_tool_error_goes_back_to_model(demo_settings, demo_store):
     model = ScriptedChatModel(
         replies=[
-            _tool_call("health", {"account": "Nothwind Studio"}),
+            _tool_call("health", {"account": "Northwind Games"}),
             AIMessage(content="Which Northwind do you mean?"),
         ]
     )
     ctx = ToolContext(demo_settings, demo_store, model, "scripted")
 
-    result = answer(ctx, "health of Nothwind Studio")
+    result = answer(ctx, "health of Northwind Games")
 
     model.assert_done()
     tool_message = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
-    assert tool_message.content.startswith("Tool error: Account 'Nothwind Studio' not found.")
+    assert tool_message.content.startswith("Tool error: Account 'Northwind Games' not found.")
     assert "Northwind" in tool_message.content
     assert result.text == "Which Northwind do you mean?"
 

@@ -80,11 +80,43 @@ def test_health_json_weights_sum_to_one(demo_settings):
 
 
 def test_health_unknown_account_suggests(demo_settings):
-    result = runner.invoke(app, ["health", "Nortwind Studio"])
+    result = runner.invoke(app, ["health", "Northwind Games"])
 
     assert result.exit_code == 1
     assert "not found" in result.stderr
     assert "Northwind Studios" in result.stderr
+
+
+def test_health_misspelt_account_matches(demo_settings):
+    result = runner.invoke(app, ["health", "Northwnd Studio"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Northwind Studios")
+
+
+def test_health_ambiguous_prefix_lists_both(demo_settings):
+    result = runner.invoke(app, ["health", "Northwind"])
+
+    assert result.exit_code == 1
+    assert "ambiguous" in result.stderr
+    assert "Northwind Studios" in result.stderr
+    assert "Northwind Interactive" in result.stderr
+
+
+def test_health_backtest_json(demo_settings):
+    result = runner.invoke(app, ["health", "backtest", "--json"])
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["auc"] > 0.5
+
+
+def test_metrics_json(demo_settings):
+    result = runner.invoke(app, ["metrics", "--json"])
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert 0 < document["grr"] <= 1
 
 
 def test_sentiment_text():

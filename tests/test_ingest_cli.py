@@ -197,7 +197,7 @@ def test_dry_run_output(settings: Settings) -> None:
 def test_unknown_account_flag_suggests(settings: Settings) -> None:
     load_accounts()
 
-    result = csm(str(FIXTURES / "notes"), "--kind", "notes", "--account", "Globexx")
+    result = csm(str(FIXTURES / "notes"), "--kind", "notes", "--account", "Glopex Systems")
 
     assert result.exit_code == 1
     assert "Did you mean 'Globex (globex)'" in result.stderr

@@ -14,6 +14,9 @@ CHAT_HELP = """Commands:
   /quit          leave (or Ctrl-D)"""
 
 
+CHAT_COMMANDS = ("/account", "/reset", "/help", "/quit", "/exit")
+
+
 def _context():  # noqa: ANN202 - returns a ToolContext
     from agent.assistant.tools import ToolContext
     from agent.llm import chat_model, model_name
@@ -74,6 +77,9 @@ def chat_command() -> None:
         if line == "/reset":
             history.clear()
             typer.echo("Conversation cleared.")
+            continue
+        if line.startswith("/") and line.split()[0] not in CHAT_COMMANDS:
+            typer.echo(f"Unknown command {line.split()[0]!r}. /help lists the commands.")
             continue
         if line.startswith("/account"):
             name = line.removeprefix("/account").strip()

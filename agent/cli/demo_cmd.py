@@ -35,6 +35,7 @@ def demo_command(
         loaded = session.scalar(select(func.count()).select_from(Account))
     if not loaded:
         load_demo(settings, store)
+        settings = load_settings()  # load_demo writes the sample's config.toml
     ctx = ToolContext(settings, store)
 
     _section("Morning triage: accounts at risk")
@@ -51,6 +52,6 @@ def demo_command(
     _section(f"Search: {search_query!r}" + (f" in {mentioned.name}" if mentioned else ""))
     typer.echo(search(ctx, search_query, account=scope, k=3).text)
 
-    _section(f"Draft: check-in email to {top['account_name']}")
+    _section(f"Draft: an email to {top['account_name']} about what is going wrong")
     typer.echo(draft_email(ctx, top["account_id"], "risk").text)
     stderr("\n" + CONNECT_HINT)

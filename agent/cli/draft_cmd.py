@@ -27,7 +27,9 @@ def email_command(
     settings, store = open_context()
     account = store.resolve_account(name)
     model = chat_model(settings)
-    draft = draft_email(store, account, purpose, model=model, model_name=model_name(settings))
+    draft = draft_email(
+        store, account, purpose, model=model, model_name=model_name(settings), settings=settings
+    )
     if as_json:
         print_json(draft.model_dump(mode="json"))
         return

@@ -6,12 +6,22 @@ import typer
 
 from agent.cli.common import handle_errors, print_json, stderr
 
+DEMO_PROFILE = """\
+# csm settings for this home. Environment variables (CSM_COMPANY, CSM_SENDER_NAME,
+# CSM_SENDER_EMAIL) override these.
+[profile]
+company = "Meshwright"
+"""
+
 
 def load_demo(settings, store) -> list[dict]:  # noqa: ANN001 - Settings, Store
     """Generate the sample business and import it, returning one report per file."""
     from agent.ingest import import_path
     from agent.sample import IMPORT_ORDER, generate_sample, knowledge_dir
 
+    if not settings.config_path.exists():
+        # The sample business is Meshwright's book, so its drafts name Meshwright.
+        settings.config_path.write_text(DEMO_PROFILE, encoding="utf-8")
     sample_dir = settings.home / "sample"
     stderr(f"Generating the sample business into {sample_dir} ...")
     files = generate_sample(sample_dir)

@@ -16,10 +16,12 @@ from agent.cli import (
     demo_cmd,
     draft_cmd,
     eval_cmd,
+    health_cmd,
     import_cmd,
     index_cmd,
     init_cmd,
     insight_cmds,
+    metrics_cmd,
     search_cmd,
 )
 from agent.cli.common import debug_enabled
@@ -38,7 +40,8 @@ app.command("init")(init_cmd.init_command)
 app.command("setup")(init_cmd.setup_command)
 app.command("import")(import_cmd.import_command)
 app.command("accounts")(insight_cmds.accounts_command)
-app.command("health")(insight_cmds.health_command)
+app.add_typer(health_cmd.app, name="health")
+app.command("metrics")(metrics_cmd.metrics_command)
 app.command("sentiment")(insight_cmds.sentiment_command)
 app.command("search")(search_cmd.search_command)
 app.add_typer(draft_cmd.app, name="draft")

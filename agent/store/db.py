@@ -136,6 +136,14 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text)
 
 
+# rapidfuzz ratio (0-100) at or above which a misspelt name matches its account.
+CLOSE_SPELLING_MIN = 88
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
+
+
 def match_account(query: str, accounts: list[Account]) -> Account:
     """Match `query` against account ids and names, ignoring case, spacing and punctuation."""
     from rapidfuzz import fuzz, process
@@ -157,12 +165,25 @@ def match_account(query: str, accounts: list[Account]) -> Account:
     exact = [a for a in accounts if _normalise(a.name) == key]
     if len(exact) == 1:
         return exact[0]
+    if not exact:
+        # A leading part of a name ("Northwind" for "Northwind Studios") or a close spelling
+        # of the whole name ("Northwnd Studios") counts when it points at one account.
+        words = _words(wanted)
+        exact = [a for a in accounts if words and _words(a.name)[: len(words)] == words]
+    if not exact:
+        close = [(fuzz.ratio(key, _normalise(a.name)), a) for a in accounts]
+        best = max((score for score, _account in close), default=0)
+        if best >= CLOSE_SPELLING_MIN:
+            exact = [a for score, a in close if score == best]
+    if len(exact) == 1:
+        return exact[0]
     names = {a.id: a.name for a in accounts}
     ranked = process.extract(wanted, names, scorer=fuzz.WRatio, processor=str.casefold, limit=5)
     if exact:
-        listing = ", ".join(f"{a.name} ({a.id})" for a in exact)
+        listing = ", ".join(f"{a.name} ({a.id})" for a in exact[:5])
         raise NotFoundError(
-            f"Account name {query!r} is ambiguous: {listing}. Use the account id.",
+            f"Account name {query!r} is ambiguous: it matches {listing}. Use the full name "
+            "or the account id.",
             [a.name for a in exact],
         )
     suggestions = [f"{name} ({account_id})" for name, score, account_id in ranked if score >= 60]
