@@ -547,3 +547,15 @@ def test_report_dump_keys(settings: Settings, store: Store) -> None:
         "warnings",
         "errors",
     ]
+
+
+def test_undated_note_keeps_date_on_reimport(settings: Settings, store: Store) -> None:
+    load(settings, store, "accounts.csv", "accounts")
+    load(settings, store, "notes", "notes", account="initech", note_date="2025-05-01")
+
+    report = load(settings, store, "notes", "notes", account="initech")
+
+    assert get(store, Note, "note-renewal-risk").note_date == date(2025, 5, 1)
+    assert report.updated == 0
+    assert report.unchanged == 2
+    assert not any("set to the import date" in w for w in report.warnings)

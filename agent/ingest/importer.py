@@ -93,7 +93,8 @@ def import_path(
         warnings=list(batch.warnings),
     )
     if spec.name == "notes":
-        _fill_note_dates(batch, fixed_date or import_date, fixed_date is not None, report)
+        stored = {} if fixed_date else _stored_note_dates(store, batch)
+        _fill_note_dates(batch, fixed_date or import_date, fixed_date is not None, report, stored)
     if flag_account is not None:
         _fill_account(batch, flag_account, report)
     notify(f"Read {len(batch.candidates)} rows ({batch.encoding}); validating...")
@@ -132,10 +133,38 @@ def _parse_note_date(spec: KindSpec, value: date | str | None) -> date | None:
         raise InputError(f"Invalid --date {value!r}: {error}.") from None
 
 
-def _fill_note_dates(batch: Batch, fallback: date, from_option: bool, report: ImportReport) -> None:
-    undated = [c for c in batch.candidates if not c.date_in_source]
-    for candidate in undated:
-        candidate.values["note_date"] = fallback.isoformat()
+def _stored_note_dates(store: Store, batch: Batch) -> dict[str, date]:
+    """Return the stored dates of the batch's undated notes that were imported before."""
+    from sqlalchemy import select
+
+    from agent.store import Note
+
+    ids = [c.values.get("id") for c in batch.candidates if not c.date_in_source]
+    ids = [note_id for note_id in ids if note_id]
+    if not ids:
+        return {}
+    with store.session() as session:
+        rows = session.execute(select(Note.id, Note.note_date).where(Note.id.in_(ids)))
+        return dict(rows.all())
+
+
+def _fill_note_dates(
+    batch: Batch,
+    fallback: date,
+    from_option: bool,
+    report: ImportReport,
+    stored: dict[str, date],
+) -> None:
+    """Date the notes whose source has none: --date, else the date stored by an earlier
+    import (so importing the same files on a later day changes nothing), else today."""
+    undated = []
+    for candidate in batch.candidates:
+        if candidate.date_in_source:
+            continue
+        kept = stored.get(candidate.values.get("id"))
+        candidate.values["note_date"] = (kept or fallback).isoformat()
+        if kept is None:
+            undated.append(candidate)
     if not undated:
         return
     if from_option:
