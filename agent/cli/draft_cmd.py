@@ -18,10 +18,19 @@ def email_command(
     purpose: str = typer.Option(
         "checkin", "--purpose", "-p", help="checkin, renewal, onboarding, risk or followup."
     ),
+    save: bool = typer.Option(
+        True, "--save/--no-save", help="Save the draft as an .eml file in CSM_HOME/outbox/drafts."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Draft an email to the account's right contact, verified against its facts."""
+    """Draft an email to the account's right contact, verified against its facts.
+
+    The draft is saved for review, never sent: a draft that failed verification is saved
+    with the header X-CSM-Verified: no.
+    """
+    from agent.assistant.tools import address
     from agent.drafting.email import draft_email
+    from agent.drafting.outbox import save_draft
     from agent.llm import CONNECT_HINT, chat_model, model_name
 
     settings, store = open_context()
@@ -30,11 +39,12 @@ def email_command(
     draft = draft_email(
         store, account, purpose, model=model, model_name=model_name(settings), settings=settings
     )
+    saved = save_draft(draft, settings.outbox_dir) if save else None
     if as_json:
-        print_json(draft.model_dump(mode="json"))
+        print_json({**draft.model_dump(mode="json"), "saved_to": str(saved) if saved else None})
         return
-    typer.echo(f"To: {draft.to_name} <{draft.to_email}>")
-    typer.echo(f"From: {draft.from_name} <{draft.from_email}>")
+    typer.echo(f"To: {address(draft.to_name, draft.to_email)}")
+    typer.echo(f"From: {address(draft.from_name, draft.from_email)}")
     typer.echo(f"Subject: {draft.subject}\n")
     typer.echo(draft.body)
     status = (
@@ -44,6 +54,8 @@ def email_command(
     )
     typer.echo(f"-- {draft.written_by} draft, {status} against the facts of {account.name}.")
     typer.echo("Sources: " + "; ".join(sorted({f.source for f in draft.facts.facts})))
+    if saved:
+        typer.echo(f"Saved for review (not sent): {saved}")
     for warning in draft.warnings:
         stderr(f"Warning: {warning}")
     if model is None:
