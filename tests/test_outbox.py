@@ -31,7 +31,7 @@ def test_saved_draft_parses_with_headers(demo_settings, demo_store, tmp_path):
     assert message_id.startswith("<")
     assert message_id.endswith(">")
     assert message["X-CSM-Verified"] == "yes"
-    assert message.get_content() == draft.body
+    assert message.get_content().replace("\r\n", "\n") == draft.body
     assert b"\r\n" in path.read_bytes()
 
 
