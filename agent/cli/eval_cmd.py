@@ -42,3 +42,36 @@ def routing_command(
     typer.echo(f"  argument accuracy  {result.argument_accuracy:.0%} ({result.arguments_correct})")
     for miss in result.misses:
         typer.echo(f"  miss: {miss['request']!r}: expected {miss['expected']}, got {miss['got']}")
+
+
+SENTIMENT_SET = (
+    EVALS_DIR.parent.parent / "shared" / "data" / "sentiment" / "uci_amazon_cells_labelled.tsv"
+)
+
+
+@app.command("sentiment")
+@handle_errors
+def sentiment_command(
+    labelled_file: Path = typer.Option(
+        SENTIMENT_SET, "--file", help="TSV of sentence and label (1 positive, 0 negative)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Score VADER sentiment against labelled sentences: accuracy, precision, recall."""
+    from dataclasses import asdict
+
+    from agent.evaluation.sentiment import evaluate_vader, load_labelled
+
+    result = evaluate_vader(load_labelled(labelled_file))
+    if as_json:
+        print_json({"file": str(labelled_file), **asdict(result)})
+        return
+    typer.echo(f"{result.classifier}\non {result.sentences} sentences from {labelled_file.name}:")
+    typer.echo(
+        f"  accuracy  {result.accuracy:.1%}  ({result.neutral} scored neutral, counted wrong)"
+    )
+    for label, scores in result.classes.items():
+        typer.echo(
+            f"  {label:<9} precision {scores.precision:.1%}  recall {scores.recall:.1%}  "
+            f"({scores.support} sentences)"
+        )
