@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.errors import ConfigError
@@ -30,7 +30,7 @@ class Settings:
     home: Path
     cache_dir: Path
     model: str
-    api_key: str | None
+    api_key: str | None = field(repr=False)
     base_url: str | None
     company_name: str | None = None
     sender_name: str | None = None

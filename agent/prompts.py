@@ -24,3 +24,8 @@ def load_prompt(name: str) -> str:
     if not path.is_file():
         raise ConfigError(f"Prompt file {path} is missing. Reinstall csm or set CSM_PROMPTS_DIR.")
     return path.read_text(encoding="utf-8")
+
+
+def quote_data(text: str) -> str:
+    """Escape `<`, `>` and `&` so customer text cannot close the tags that mark it as data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,6 +13,17 @@ from agent.cli.main import app
 runner = CliRunner()
 
 
+def _account_id(name: str) -> str:
+    from agent.config import load_settings
+    from agent.store import open_store
+
+    store = open_store(load_settings())
+    try:
+        return store.resolve_account(name).id
+    finally:
+        store.close()
+
+
 def test_help_lists_commands():
     result = runner.invoke(app, ["--help"])
 
@@ -143,7 +154,8 @@ def test_search_cites_source_and_date(demo_settings):
     assert 1 <= len(hits) <= 3
     for hit in hits:
         assert hit["source_id"]
-        assert hit["kind"] == "docs" or hit["account_id"]
+        assert hit["date"] or hit["kind"] == "docs"
+        assert hit["account_id"] in (None, _account_id("Northwind Studios"))
 
 
 def test_draft_email_verified(demo_settings):

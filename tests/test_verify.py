@@ -74,6 +74,7 @@ def sheet() -> FactSheet:
         "Ticket MW-1207, opened Nov 3, is with engineering.",
         "Seat use is at 0.24 of seats, 24% of 60.",
         "Renewal is on 2027-05-18, in 169 days. Could we talk for 20 minutes?",
+        "Dear Ms. Sato,\n\nThank you for your time.",
     ],
 )
 def test_verify_accepts_supported_forms(sheet: FactSheet, text: str):
@@ -91,6 +92,8 @@ def test_verify_accepts_supported_forms(sheet: FactSheet, text: str):
         ("We will have a fix by December 12, 2026.", "December 12, 2026"),
         ("Ticket MW-9999 is resolved.", "MW-9999"),
         ("Hi Marcus, checking in.", "Marcus"),
+        ("Usage fell 90% last month.", "90%"),
+        ("Seats are 60% used.", "60%"),
     ],
 )
 def test_verify_rejects_invented_claim(sheet: FactSheet, text: str, invented: str):

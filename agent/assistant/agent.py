@@ -11,11 +11,14 @@ from pydantic import BaseModel, Field
 from agent.assistant import tools
 from agent.assistant.router import route
 from agent.assistant.tools import ToolContext, ToolResult
-from agent.errors import CsmError
+from agent.errors import CsmError, RuntimeFailure
 from agent.llm import CONNECT_HINT
-from agent.prompts import load_prompt
+from agent.prompts import load_prompt, quote_data
 
 logger = logging.getLogger(__name__)
+
+# LangGraph steps per request: each tool call takes two (the model's call, the tool's reply).
+MAX_GRAPH_STEPS = 12
 
 
 @dataclass
@@ -118,7 +121,7 @@ def _langchain_tools(ctx: ToolContext, calls: list[ToolResult]) -> list:
                 return f"Tool error: {error}"
             calls.append(result)
             # Tool output carries customer content: mark it as quoted data for the model.
-            return f'<tool_output tool="{name}">\n{result.text}\n</tool_output>'
+            return f'<tool_output tool="{name}">\n{quote_data(result.text)}\n</tool_output>'
 
         return invoke
 
@@ -141,7 +144,15 @@ def answer_with_model(ctx: ToolContext, question: str, history: list | None = No
         system_prompt=load_prompt("assistant_system.md"),
     )
     messages = list(history or []) + [{"role": "user", "content": question}]
-    state = graph.invoke({"messages": messages}, {"recursion_limit": 12})
+    from langgraph.errors import GraphRecursionError
+
+    try:
+        state = graph.invoke({"messages": messages}, {"recursion_limit": MAX_GRAPH_STEPS})
+    except GraphRecursionError:
+        raise RuntimeFailure(
+            f"The model did not finish within {MAX_GRAPH_STEPS // 2} tool calls. Ask a narrower "
+            "question, or name the account and what you need from it."
+        ) from None
     final = state["messages"][-1]
     sources: list[str] = []
     for call in calls:

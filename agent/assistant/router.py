@@ -65,7 +65,9 @@ def _exact_mentions(words: str, accounts: list[Account]) -> list[Account]:
     # "Northwind Studios" also contains no shorter name, but "Acme" inside "Acme Labs" does:
     # keep only the longest names.
     longest = max((len(_normalise(a.name)) for a in found), default=0)
-    return [a for a in found if len(_normalise(a.name)) == longest or a.id.lower() in words]
+    return [
+        a for a in found if len(_normalise(a.name)) == longest or f" {_normalise(a.id)} " in words
+    ]
 
 
 def _fuzzy_mentions(words: str, accounts: list[Account]) -> list[Account]:

@@ -42,6 +42,9 @@ def demo_command(
     triage = at_risk(ctx, limit=8)
     typer.echo(triage.text)
 
+    if not triage.data["accounts"]:
+        stderr("No account is at risk, so there is no health explanation or draft to show.")
+        return
     top = triage.data["accounts"][0]
     _section(f"Why is {top['account_name']} at risk?")
     typer.echo(health(ctx, top["account_id"]).text)

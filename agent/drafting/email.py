@@ -12,7 +12,7 @@ from agent.config import Settings
 from agent.drafting.facts import PURPOSES, FactSheet, build_fact_sheet
 from agent.drafting.verify import Verification, long_date, verify_draft
 from agent.errors import InputError
-from agent.prompts import load_prompt, prompts_dir
+from agent.prompts import load_prompt, prompts_dir, quote_data
 from agent.store import Store
 from agent.store.tables import Account
 
@@ -80,8 +80,8 @@ def _model_messages(sheet: FactSheet, purpose: str, problem: str | None) -> list
     facts = sheet.model_dump_json(indent=1, exclude={"facts"})
     user = load_prompt("email_request.md").format(
         purpose=purpose,
-        facts=facts,
-        sources=json.dumps([fact.model_dump() for fact in sheet.facts], indent=1),
+        facts=quote_data(facts),
+        sources=quote_data(json.dumps([fact.model_dump() for fact in sheet.facts], indent=1)),
     )
     if problem:
         user += "\n\n" + problem
@@ -99,7 +99,8 @@ def _parse_model_email(text: str) -> tuple[str, str] | None:
     subject, body = document.get("subject"), document.get("body")
     if not isinstance(subject, str) or not isinstance(body, str):
         return None
-    return subject.strip(), body.strip() + "\n"
+    # A header cannot span lines, and a model sometimes wraps a long subject.
+    return " ".join(subject.split()), body.strip() + "\n"
 
 
 def _fit_warnings(sheet: FactSheet, account: Account, purpose: str) -> list[str]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from agent.config import Settings
+from agent.insights.components import is_active_on
 from agent.insights.health import HealthReport, health_for
 from agent.store import Contact, Note, Store, Ticket
 from agent.store.tables import Account
@@ -91,7 +92,7 @@ class FactSheet(BaseModel):
 
 
 def _pick_recipient(contacts: list[Contact], purpose: str) -> Contact | None:
-    active = [c for c in contacts if c.is_active is not False and c.email]
+    active = [c for c in contacts if is_active_on(c, date.today()) and c.email]
     for role in RECIPIENT_ROLES[purpose]:
         for contact in active:
             if contact.role == role:
@@ -179,7 +180,7 @@ def build_fact_sheet(
                 role=c.role,
                 title=c.title,
                 email=c.email,
-                is_active=c.is_active is not False,
+                is_active=is_active_on(c, date.today()),
             )
             for c in contacts
         ],

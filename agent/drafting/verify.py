@@ -50,8 +50,11 @@ _NUMBER = re.compile(
 # claims about the account, so they need no fact.
 _MEETING_LENGTH = re.compile(r"^\s*-?\s*(?:minutes?|mins?)\b", re.I)
 _GREETING = re.compile(
-    r"^\s*(?:hi|hello|dear|hey)\s+(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)", re.I | re.M
+    r"^\s*(?:hi|hello|dear|hey)\s+"
+    r"(?P<name>(?:(?:mr|mrs|ms|mx|dr|prof)\.?\s+)?[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)",
+    re.I | re.M,
 )
+_TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof"}
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
 # A rounded figure passes when it is within 1% of a fact (or within 0.5 for small numbers).
 RELATIVE_TOLERANCE = 0.01
@@ -137,11 +140,14 @@ class _FactValues:
                 self.percents.add(_number_value(match))
 
     def supports_number(self, value: float, percent: bool) -> bool:
-        candidates = list(self.numbers)
         if percent:
-            candidates += [100.0 * n for n in self.numbers if n <= 1.5]
-        elif value <= 1.5:
-            candidates += [p / 100.0 for p in self.percents]
+            # A percentage must match a stated percentage or a fraction, never a count such
+            # as the 30 of "the last 30 days".
+            candidates = list(self.percents) + [100.0 * n for n in self.numbers if n <= 1.5]
+        else:
+            candidates = list(self.numbers)
+            if value <= 1.5:
+                candidates += [p / 100.0 for p in self.percents]
         tolerance = 0.005 if not percent and value <= 1.5 else None
         return any(_close(value, fact, tolerance) for fact in candidates)
 
@@ -244,12 +250,12 @@ def _name_claims(text: str, facts: _FactValues, foreign_names: Iterable[str]) ->
     claims: list[Claim] = []
     for match in _GREETING.finditer(text):
         name = match.group("name")
-        first = name.split()[0]
-        if first.lower() in ("there", "team", "all", "everyone"):
+        parts = [part for part in name.split() if part.rstrip(".").lower() not in _TITLES]
+        if not parts or parts[0].lower() in ("there", "team", "all", "everyone"):
             continue
-        claims.append(
-            Claim(kind="name", text=name, supported=name in facts.names or first in facts.names)
-        )
+        shown = " ".join(parts)
+        supported = shown in facts.names or any(part in facts.names for part in parts)
+        claims.append(Claim(kind="name", text=shown, supported=supported))
     for name in set(foreign_names):
         if name and name not in facts.names and re.search(rf"\b{re.escape(name)}\b", text):
             claims.append(Claim(kind="name", text=name, supported=False))

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 # Fields a model fills in when the source lacks them, so every import writes them.
-DERIVED_FIELDS = {"tickets": {"status"}, "subscriptions": {"renewal_date"}}
+# Columns a record derives from others, keyed by kind: the derived column is written only
+# when the file has one of its inputs, so a partial file never blanks a stored value.
+DERIVED_FIELDS = {"tickets": {"status": {"status", "closed_at"}}}
 
 
 def import_path(
@@ -233,7 +235,12 @@ def _validate(
         _check_accounts(session, validated, errors)
 
     required = {name for name, info in spec.record.model_fields.items() if info.is_required()}
-    columns = batch.fields | required | DERIVED_FIELDS.get(spec.name, set()) | {"id", "source"}
+    derived = {
+        column
+        for column, inputs in DERIVED_FIELDS.get(spec.name, {}).items()
+        if inputs & batch.fields
+    }
+    columns = batch.fields | required | derived | {"id", "source"}
     resolved: dict[str, str] = {}
     for row in validated.rows:
         if row.file not in resolved:

@@ -2,7 +2,7 @@
 
 Each model leaves out the `source` column, which the importer sets to the imported file. A
 model fills in what the source may lack: the id (from a hash of the row's identifying
-fields), a ticket's status and a subscription's renewal date.
+fields) and a ticket's status.
 """
 
 from __future__ import annotations

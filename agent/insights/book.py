@@ -33,7 +33,7 @@ class UsageWindow:
     @property
     def days(self) -> int:
         start = max(self.start, self.counted_from) if self.counted_from else self.start
-        return (self.end - start).days
+        return max((self.end - start).days, 0)
 
     def per_window(self, days: int) -> float:
         """Return the events scaled to a window of `days` days."""
@@ -58,8 +58,10 @@ class AccountData:
     # The BASELINE_DAYS before the recent window, cut to the account's first day of usage;
     # None for accounts too young to have one.
     baseline_usage: UsageWindow | None = None
-    # Mean over the active days of the last 30 of the day's highest active_users count.
+    # Mean, over the days of the last 30 that have usage, of each day's highest active_users
+    # count: seat use on the days the product is used, so weekends do not dilute it.
     mean_daily_active_users: float | None = None
+    days_with_users: int = 0
     subscriptions: list[Subscription] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
@@ -69,13 +71,16 @@ class AccountData:
     ticket_count_all: int = 0
 
     def current_subscription(self) -> Subscription | None:
-        """Return the subscription in force at `as_of`, else the latest one."""
+        """Return the subscription in force at `as_of`, else the latest one.
+
+        `churn_flag` is not consulted: it records how a subscription ended, which a score
+        as of an earlier date must not know.
+        """
         live = [
             sub
             for sub in self.subscriptions
             if (sub.start_date is None or sub.start_date <= self.as_of)
             and (sub.end_date is None or sub.end_date >= self.as_of)
-            and not sub.churn_flag
         ]
         pool = live or self.subscriptions
         return max(pool, key=lambda sub: sub.start_date or date.min, default=None)
@@ -164,12 +169,17 @@ def _load_usage(session: Session, data: dict[str, AccountData], as_of: date, ids
         age = (as_of - item.first_usage).days if item.first_usage else None
         days = usage_windows(age)
         middle = as_of - timedelta(days=days)
-        item.recent_usage = UsageWindow(middle, as_of)
-        item.prior_usage = UsageWindow(middle - timedelta(days=days), middle)
+        # Windows exclude their start day, so they count from the day before the first use;
+        # days before an account's first use are not days of zero use.
+        counted_from = item.first_usage - timedelta(days=1) if item.first_usage else None
+        item.recent_usage = UsageWindow(middle, as_of, counted_from=counted_from)
+        item.prior_usage = UsageWindow(
+            middle - timedelta(days=days), middle, counted_from=counted_from
+        )
         if days == 30 and item.first_usage is not None:
-            baseline = UsageWindow(middle - timedelta(days=BASELINE_DAYS), middle)
-            # Windows exclude their start day, so count from the day before the first use.
-            baseline.counted_from = item.first_usage - timedelta(days=1)
+            baseline = UsageWindow(
+                middle - timedelta(days=BASELINE_DAYS), middle, counted_from=counted_from
+            )
             if baseline.days > days:
                 item.baseline_usage = baseline
 
@@ -224,6 +234,7 @@ def _load_active_users(session, data, as_of, ids) -> None:  # noqa: ANN001
     for account_id, values in per_account.items():
         if account_id in data and values:
             data[account_id].mean_daily_active_users = sum(values) / len(values)
+            data[account_id].days_with_users = len(values)
 
 
 def _load_recent(session, data, as_of, ids) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from agent.insights.book import AccountData
+from agent.insights.book import AccountData, UsageWindow
 from agent.insights.renewal import renewal_date_for
 from agent.insights.sentiment import ScoredItem, roll_up, score_text
 
@@ -61,22 +61,36 @@ def _change(recent: float, before: float) -> float | None:
     return None if before == 0 else (recent - before) / before
 
 
-def usage_trend(data: AccountData) -> Component:
-    """Score the recent usage against the window before it and against the longer baseline.
+# A usage trend needs at least this many days of history before the recent window.
+MIN_PRIOR_DAYS = 7
 
-    The lower of the two changes is scored: a decline spread over three months shows against
-    the baseline even when the last month is level with the one before.
+
+def _rate_text(window: UsageWindow, days: int) -> str:
+    if window.days == days:
+        return f"{window.events:,} in the {days} days before"
+    return f"{window.per_window(days):,.0f} per {days} days over the {window.days} days before"
+
+
+def usage_trend(data: AccountData) -> Component:
+    """Score the recent usage rate against the window before it and the longer baseline.
+
+    Rates are events per day over the days since the account's first use, so a young
+    account's half-empty window does not read as growth. The lower of the two changes is
+    scored: a decline spread over three months shows against the baseline even when the
+    last month is level with the one before.
     """
     recent, prior, baseline = data.recent_usage, data.prior_usage, data.baseline_usage
     label = "Usage trend"
     if recent is None or prior is None or data.last_usage is None:
         return Component("usage_trend", label, 0.25, None, "no usage recorded")
-    days = recent.days
-    if recent.events == 0 and prior.events == 0:
+    days = recent.end.toordinal() - recent.start.toordinal()
+    before = [w for w in (prior, baseline) if w is not None and w.events > 0]
+    if recent.events == 0 and not before:
         # Usage that stopped is the strongest warning there is, not a missing input.
-        detail = f"no usage in the last {2 * days} days; last use on {data.last_usage}"
+        detail = f"no usage in the last {days} days or before them; last use on {data.last_usage}"
         facts = {
             "change": -1.0,
+            "compared_with": f"the {days} days before",
             "recent": 0,
             "prior": 0,
             "window_days": days,
@@ -85,35 +99,34 @@ def usage_trend(data: AccountData) -> Component:
         return Component(
             "usage_trend", label, 0.25, 0.0, detail, [f"usage {data.last_usage}"], facts
         )
-    first_day = (baseline or prior).end - timedelta(days=(baseline or prior).days - 1)
-    source = f"usage {first_day}..{recent.end}"
-    short = _change(recent.events, prior.events)
-    if short is None:
-        detail = f"{recent.events:,} events in the last {days} days, none in the {days} before"
+    if prior.days < MIN_PRIOR_DAYS:
+        detail = f"first use on {data.first_usage}: too little history for a trend"
+        return Component("usage_trend", label, 0.25, None, detail)
+    recent_rate = recent.per_window(days)
+    first = (baseline or prior).end - timedelta(days=(baseline or prior).days - 1)
+    source = f"usage {first}..{recent.end}"
+    short = _change(recent_rate, prior.per_window(days))
+    long = _change(recent_rate, baseline.per_window(days)) if baseline else None
+    if short is None and long is None:
+        detail = f"{recent.events:,} events in the last {days} days, none in the days before"
         facts = {"change": None, "recent": recent.events, "prior": 0, "window_days": days}
         return Component("usage_trend", label, 0.25, 100.0, detail, [source], facts)
-    long = _change(recent.events, baseline.per_window(days)) if baseline else None
-    change = short if long is None else min(short, long)
+    candidates = [c for c in (short, long) if c is not None]
+    change = min(candidates)
+    versus = baseline if change is long else prior
     direction = "up" if change >= 0 else "down"
-    if change is long:
-        detail = (
-            f"events {direction} {abs(change):.0%} ({recent.events:,} in the last {days} days "
-            f"vs {baseline.per_window(days):,.0f} per {days} days over the {baseline.days} "
-            "days before)"
-        )
-    else:
-        detail = (
-            f"events {direction} {abs(change):.0%} ({recent.events:,} in the last {days} days "
-            f"vs {prior.events:,} in the {days} before)"
-        )
+    detail = (
+        f"events {direction} {abs(change):.0%} ({recent_rate:,.0f} in the last {days} days "
+        f"vs {_rate_text(versus, days)})"
+    )
     facts = {
         "change": round(change, 4),
         "compared_with": (
-            f"the average over the {baseline.days} days before"
-            if change is long
+            f"the average over the {versus.days} days before"
+            if versus is baseline or versus.days != days
             else f"the {days} days before"
         ),
-        "change_vs_prior": round(short, 4),
+        "change_vs_prior": None if short is None else round(short, 4),
         "change_vs_baseline": None if long is None else round(long, 4),
         "recent": recent.events,
         "prior": prior.events,
@@ -133,12 +146,23 @@ def seat_use(data: AccountData) -> Component:
     ratio = data.mean_daily_active_users / seats
     detail = (
         f"{data.mean_daily_active_users:.1f} daily active users on {seats} seats ({ratio:.0%}), "
-        "mean of the last 30 days"
+        f"mean over the {data.days_with_users} days with usage in the last 30"
     )
     source = f"usage {data.as_of - timedelta(days=29)}..{data.as_of}"
     score = _interpolate(ratio, SEAT_USE_CURVE)
     facts = {"ratio": round(ratio, 4), "seats": seats}
     return Component("seat_use", label, 0.15, score, detail, [source], facts)
+
+
+def is_active_on(contact, as_of: date) -> bool:  # noqa: ANN001 - store row
+    """Return whether the contact was still with the account on `as_of`.
+
+    A `left_on` date decides, so a past date does not see a later departure; without one,
+    the contact's current `is_active` flag is all there is.
+    """
+    if contact.left_on is not None:
+        return contact.left_on > as_of
+    return contact.is_active is not False
 
 
 def _ticket_is_open(ticket, as_of: date) -> bool:  # noqa: ANN001 - store row
@@ -270,13 +294,8 @@ def stakeholders(data: AccountData) -> Component:
     if not data.contacts:
         return Component("stakeholders", label, 0.10, None, "no contacts")
     champions = [c for c in data.contacts if c.role == "champion"]
-    active_champions = [
-        c
-        for c in champions
-        if (c.left_on is None and c.is_active is not False)
-        or (c.left_on is not None and c.left_on > data.as_of)
-    ]
-    sponsors = [c for c in data.contacts if c.role == "sponsor" and c.is_active is not False]
+    active_champions = [c for c in champions if is_active_on(c, data.as_of)]
+    sponsors = [c for c in data.contacts if c.role == "sponsor" and is_active_on(c, data.as_of)]
     recent_cutoff = data.as_of - timedelta(days=90)
     # A champion counts as gone only from their `left_on` date, so scoring a past date does
     # not see a departure that came later.

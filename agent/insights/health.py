@@ -120,7 +120,12 @@ def _scored(components: list[Component]) -> tuple[list[ScoredComponent], float |
                 facts=component.facts,
             )
         )
-    total = sum(c.contribution for c in scored if c.contribution is not None) if present else None
+    # Sum the exact contributions; rounding each first can move a score across a band edge.
+    total = (
+        sum(c.weight * c.score / total_weight for c in present)
+        if present and total_weight
+        else None
+    )
     return scored, total
 
 

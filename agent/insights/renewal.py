@@ -52,11 +52,12 @@ def default_renewal_date(
 def renewal_date_for(subscription: Subscription, as_of: date) -> date | None:
     """Return the subscription's next renewal as seen on `as_of`.
 
-    A renewal or end date from the source wins. An open-ended subscription renews at the
-    next whole billing period from its start; computing that at scoring time, not at import,
-    keeps a historical book's renewals relative to its own dates.
+    A renewal date stated by the source wins. Otherwise the next whole billing period from
+    the start is used, computed at scoring time so a historical book's renewals stay relative
+    to its own dates. An end date is used only when the billing period is unknown, because
+    a cancelled plan's end date is its churn date, known only after the fact.
     """
-    stated = subscription.renewal_date or subscription.end_date
-    if stated is not None:
-        return stated
-    return default_renewal_date(subscription.start_date, subscription.billing_frequency, as_of)
+    if subscription.renewal_date is not None:
+        return subscription.renewal_date
+    derived = default_renewal_date(subscription.start_date, subscription.billing_frequency, as_of)
+    return derived or subscription.end_date
