@@ -174,6 +174,29 @@ class Index:
         order = {source_id: rank for rank, source_id in enumerate(wanted)}
         return sorted(hits, key=lambda hit: order[hit.source_id])
 
+    def drift(self, sources: Iterable[SourceText]) -> dict[str, list[str]]:
+        """Compare the index with the sources it should hold.
+
+        Returns:
+            `missing`: sources not in the index; `stale`: indexed with other text or
+            citation fields; `orphaned`: in the index but not among `sources`.
+        """
+        expected = {source.source_id: source for source in sources}
+        ids = list(expected)
+        heads: dict[str, dict[str, Any]] = {}
+        for group in _batched(ids, 500):
+            heads.update(self._stored_heads(group))
+        missing = sorted(source_id for source_id in ids if source_id not in heads)
+        stale = sorted(
+            source_id
+            for source_id, head in heads.items()
+            if any(
+                head.get(key) != value for key, value in _source_fields(expected[source_id]).items()
+            )
+        )
+        orphaned = sorted(self.source_ids() - set(expected))
+        return {"missing": missing, "stale": stale, "orphaned": orphaned}
+
     def count(self, kind: str | None = None) -> int:
         """Return the number of chunks, of one kind or of all."""
         _validate_kind(kind)
