@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default
@@ -49,3 +50,20 @@ def test_draft_command_no_save(demo_settings):
 
     assert result.exit_code == 0, result.output
     assert not (demo_settings.outbox_dir / "drafts").exists()
+
+
+def test_draft_to_role_and_unknown_contact(demo_settings):
+    runner = CliRunner()
+
+    sponsor = runner.invoke(
+        app, ["draft", "email", "Northwind Studios", "--to", "sponsor", "--no-save", "--json"]
+    )
+    unknown = runner.invoke(app, ["draft", "email", "Northwind Studios", "--to", "nobody"])
+
+    assert sponsor.exit_code == 0, sponsor.output
+    draft = json.loads(sponsor.stdout)
+    assert draft["facts"]["recipient_role"] == "sponsor"
+    assert draft["verification"]["ok"]
+    assert unknown.exit_code == 1
+    assert "No contact of Northwind Studios matches --to 'nobody'" in unknown.stderr
+    assert "(champion)" in unknown.stderr

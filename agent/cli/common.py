@@ -46,6 +46,12 @@ def handle_errors(func: F) -> F:
                 raise
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(code=error.exit_code) from None
+        except BrokenPipeError:
+            # The reader of stdout went away (`csm ... | head`): stop quietly, as Unix tools
+            # do, and keep Python from reporting the pipe again at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(code=141) from None
         except OSError as error:
             if debug_enabled():
                 raise

@@ -18,6 +18,12 @@ def email_command(
     purpose: str = typer.Option(
         "checkin", "--purpose", "-p", help="checkin, renewal, onboarding, risk or followup."
     ),
+    to: str = typer.Option(
+        None,
+        "--to",
+        help="Recipient by email, name or role (champion, sponsor, admin); "
+        "default: the contact the purpose calls for.",
+    ),
     save: bool = typer.Option(
         True, "--save/--no-save", help="Save the draft as an .eml file in CSM_HOME/outbox/drafts."
     ),
@@ -37,7 +43,13 @@ def email_command(
     account = store.resolve_account(name)
     model = chat_model(settings)
     draft = draft_email(
-        store, account, purpose, model=model, model_name=model_name(settings), settings=settings
+        store,
+        account,
+        purpose,
+        model=model,
+        model_name=model_name(settings),
+        settings=settings,
+        to=to,
     )
     saved = save_draft(draft, settings.outbox_dir) if save else None
     if as_json:

@@ -162,11 +162,12 @@ def draft_email(
     model=None,  # noqa: ANN001 - a LangChain chat model or None
     model_name: str = "",
     settings: Settings | None = None,
+    to: str | None = None,
 ) -> EmailDraft:
     """Draft an email of `purpose` to the account's right contact, verified against its facts."""
     if purpose not in PURPOSES:
         raise InputError(f"Unknown purpose {purpose!r}. Choose one of: {', '.join(PURPOSES)}.")
-    sheet = build_fact_sheet(store, account, purpose, settings)
+    sheet = build_fact_sheet(store, account, purpose, settings, to)
     warnings = _fit_warnings(sheet, account, purpose)
     written_by = "template"
     others = foreign_names(store, account.id)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from agent.config import Settings
+from agent.errors import InputError, NotFoundError
 from agent.insights.components import is_active_on
 from agent.insights.health import HealthReport, health_for
 from agent.store import Contact, Note, Store, Ticket
@@ -91,6 +92,27 @@ class FactSheet(BaseModel):
         return None
 
 
+def _named_recipient(contacts: list[Contact], wanted: str, account: Account) -> Contact:
+    """Find the contact a CSM named by email, full name, first name or role."""
+    key = wanted.strip().casefold()
+    for test in (
+        lambda c: (c.email or "").casefold() == key,
+        lambda c: c.name.casefold() == key,
+        lambda c: c.name.split()[0].casefold() == key,
+        lambda c: (c.role or "").casefold() == key,
+    ):
+        found = [c for c in contacts if test(c)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            listing = ", ".join(f"{c.name} <{c.email}>" for c in found)
+            raise InputError(f"--to {wanted!r} matches several contacts: {listing}.")
+    known = ", ".join(f"{c.name} ({c.role or 'no role'})" for c in contacts) or "none"
+    raise NotFoundError(
+        f"No contact of {account.name} matches --to {wanted!r}. Its contacts: {known}."
+    )
+
+
 def _pick_recipient(contacts: list[Contact], purpose: str) -> Contact | None:
     active = [c for c in contacts if is_active_on(c, date.today()) and c.email]
     for role in RECIPIENT_ROLES[purpose]:
@@ -123,12 +145,17 @@ def _facts_from_health(report: HealthReport) -> list[Fact]:
 
 
 def build_fact_sheet(
-    store: Store, account: Account, purpose: str = "checkin", settings: Settings | None = None
+    store: Store,
+    account: Account,
+    purpose: str = "checkin",
+    settings: Settings | None = None,
+    to: str | None = None,
 ) -> FactSheet:
     """Gather the account's facts for a draft of the given purpose.
 
     The account's own CSM signs the draft; `settings` gives the sender for accounts that name
-    none, and the company name.
+    none, and the company name. `to` names the recipient (email, name or role) instead of
+    the contact the purpose picks.
     """
     report = health_for(store, account.id)
     with store.session() as session:
@@ -145,7 +172,10 @@ def build_fact_sheet(
             .order_by(Note.note_date.desc())
             .limit(3)
         ).all()
-    recipient = _pick_recipient(contacts, purpose)
+    if to:
+        recipient = _named_recipient(contacts, to, account)
+    else:
+        recipient = _pick_recipient(contacts, purpose)
     by_name = {component.name: component for component in report.components}
     usage = by_name["usage_trend"].facts
     renewal_days = by_name["renewal"].facts.get("days")
