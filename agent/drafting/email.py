@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from agent.config import Settings
 from agent.drafting.facts import PURPOSES, FactSheet, build_fact_sheet
+from agent.drafting.style import Style, load_style
 from agent.drafting.verify import Verification, long_date, verify_draft
 from agent.errors import InputError
 from agent.prompts import load_prompt, prompts_dir, quote_data
@@ -17,8 +18,6 @@ from agent.store import Store
 from agent.store.tables import Account
 
 logger = logging.getLogger(__name__)
-
-SIGN_OFF = "Best,"
 
 
 class EmailDraft(BaseModel):
@@ -62,7 +61,7 @@ def _split_subject(rendered: str) -> tuple[str, str]:
     return first.removeprefix("Subject:").strip(), body + "\n"
 
 
-def render_template(sheet: FactSheet, purpose: str) -> tuple[str, str]:
+def render_template(sheet: FactSheet, purpose: str, style: Style | None = None) -> tuple[str, str]:
     """Render `prompts/email/<purpose>.j2` with the fact sheet; return subject and body."""
     template = _environment().get_template(f"email/{purpose}.j2")
     rendered = template.render(
@@ -71,17 +70,22 @@ def render_template(sheet: FactSheet, purpose: str) -> tuple[str, str]:
         sender_name=sheet.csm_name or "Your customer success manager",
         open_ticket=sheet.open_tickets[0] if sheet.open_tickets else None,
         recent_note=sheet.recent_notes[0] if sheet.recent_notes else None,
-        sign_off=SIGN_OFF,
+        sign_off=(style or Style()).sign_off,
     )
     return _split_subject(rendered)
 
 
-def _model_messages(sheet: FactSheet, purpose: str, problem: str | None) -> list[tuple[str, str]]:
+def _model_messages(
+    sheet: FactSheet, purpose: str, problem: str | None, style: Style
+) -> list[tuple[str, str]]:
     facts = sheet.model_dump_json(indent=1, exclude={"facts"})
     user = load_prompt("email_request.md").format(
         purpose=purpose,
         facts=quote_data(facts),
         sources=quote_data(json.dumps([fact.model_dump() for fact in sheet.facts], indent=1)),
+        tone=style.tone,
+        sign_off=style.sign_off,
+        avoid="; ".join(f'"{phrase}"' for phrase in style.avoided),
     )
     if problem:
         user += "\n\n" + problem
@@ -134,25 +138,39 @@ def foreign_names(store: Store, account_id: str) -> set[str]:
         return {name for (name,) in accounts} | {name for (name,) in contacts}
 
 
-def _write_with_model(model, sheet: FactSheet, purpose: str, others: set[str]):  # noqa: ANN001, ANN202
+def _write_with_model(  # noqa: ANN202
+    model,  # noqa: ANN001 - a LangChain chat model
+    sheet: FactSheet,
+    purpose: str,
+    others: set[str],
+    style: Style,
+):
     """Ask the model for the email; on an unsupported claim, ask once more naming it."""
     problem = None
     for _attempt in range(2):
-        reply = model.invoke(_model_messages(sheet, purpose, problem))
+        reply = model.invoke(_model_messages(sheet, purpose, problem, style))
         parsed = _parse_model_email(str(reply.content))
         if parsed is None:
             problem = 'Reply with only a JSON object: {"subject": "...", "body": "..."}.'
             continue
         subject, body = parsed
-        check = verify_draft(subject + "\n" + body, sheet, others)
+        check = verify_draft(subject + "\n" + body, sheet, others, style.avoided)
         if check.ok:
             return subject, body, check
-        problem = (
-            "Your draft stated claims that are not in the facts: "
-            + ", ".join(check.unsupported)
-            + ". Rewrite it using only the facts given."
-        )
+        problem = _retry_request(check)
     return None
+
+
+def _retry_request(check: Verification) -> str:
+    """Name what failed verification, so the model's second draft can avoid it."""
+    claims = [c.text for c in check.claims if not c.supported and c.kind != "phrase"]
+    phrases = [c.text for c in check.claims if not c.supported and c.kind == "phrase"]
+    parts = []
+    if claims:
+        parts.append(f"Your draft stated claims that are not in the facts: {', '.join(claims)}.")
+    if phrases:
+        parts.append(f"Your draft used phrases to avoid: {', '.join(phrases)}.")
+    return " ".join(parts) + " Rewrite it using only the facts given."
 
 
 def draft_email(
@@ -171,7 +189,10 @@ def draft_email(
     warnings = _fit_warnings(sheet, account, purpose)
     written_by = "template"
     others = foreign_names(store, account.id)
-    result = _write_with_model(model, sheet, purpose, others) if model is not None else None
+    style = load_style(settings)
+    result = None
+    if model is not None:
+        result = _write_with_model(model, sheet, purpose, others, style)
     if result is not None:
         subject, body, check = result
         written_by = f"model:{model_name}"
@@ -180,8 +201,8 @@ def draft_email(
             warnings.append(
                 "The model's draft failed verification twice; this draft is from the template."
             )
-        subject, body = render_template(sheet, purpose)
-        check = verify_draft(subject + "\n" + body, sheet, others)
+        subject, body = render_template(sheet, purpose, style)
+        check = verify_draft(subject + "\n" + body, sheet, others, style.avoided)
     return EmailDraft(
         account_id=account.id,
         account_name=account.name,

@@ -63,7 +63,7 @@ RELATIVE_TOLERANCE = 0.01
 class Claim(BaseModel):
     """One checkable statement found in a draft."""
 
-    kind: str = Field(description="number, percent, money, date, id or name")
+    kind: str = Field(description="number, percent, money, date, id, name or phrase")
     text: str = Field(description="The claim as written in the draft.")
     supported: bool
 
@@ -205,7 +205,12 @@ def _blank_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(characters)
 
 
-def verify_draft(text: str, sheet: FactSheet, foreign_names: Iterable[str] = ()) -> Verification:
+def verify_draft(
+    text: str,
+    sheet: FactSheet,
+    foreign_names: Iterable[str] = (),
+    avoided_phrases: Iterable[str] = (),
+) -> Verification:
     """Check the draft's claims against the sheet.
 
     Args:
@@ -231,6 +236,12 @@ def verify_draft(text: str, sheet: FactSheet, foreign_names: Iterable[str] = ())
     for match in _NUMBER.finditer(remainder):
         claims.append(_number_claim(match, remainder, facts))
     claims += _name_claims(text, facts, foreign_names)
+    lowered = text.casefold()
+    claims += [
+        Claim(kind="phrase", text=phrase, supported=False)
+        for phrase in avoided_phrases
+        if phrase.casefold() in lowered
+    ]
     return Verification(ok=all(claim.supported for claim in claims), claims=claims)
 
 
