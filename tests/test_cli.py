@@ -204,3 +204,35 @@ def test_eval_routing_scores_router(demo_settings):
     assert document["tool_accuracy"] >= 0.9, document["misses"]
     unresolved = [miss for miss in document["misses"] if "unresolved" in json.dumps(miss)]
     assert unresolved == []
+
+
+def test_chat_history_persists_and_saves(demo_settings, tmp_path):
+    saved = tmp_path / "chat.md"
+    first = runner.invoke(
+        app, ["chat"], input=f"how is Northwind Studios doing?\n/save {saved}\n/model\n/quit\n"
+    )
+
+    second = runner.invoke(app, ["chat"], input="/reset\n/quit\n")
+
+    assert first.exit_code == 0, first.output
+    assert "Saved 1 exchange to" in first.stdout
+    assert "No model is configured" in first.stdout
+    assert "how is Northwind Studios doing?" in saved.read_text()
+    assert second.exit_code == 0, second.output
+    assert "Conversation cleared." in second.stdout
+    assert not (demo_settings.home / "chat" / "history.jsonl").exists()
+
+
+def test_chat_loads_earlier_history(demo_settings):
+    from agent.assistant.chat import ChatSession
+    from agent.assistant.tools import ToolContext
+    from agent.store import open_store
+
+    runner.invoke(app, ["chat"], input="how is Northwind Studios doing?\n/quit\n")
+    store = open_store(demo_settings)
+
+    session = ChatSession(ToolContext(demo_settings, store))
+
+    assert [m["role"] for m in session.history] == ["user", "assistant"]
+    assert session.history[0]["content"] == "how is Northwind Studios doing?"
+    store.close()

@@ -6,16 +6,6 @@ import typer
 
 from agent.cli.common import handle_errors, open_context, print_json, stderr
 
-CHAT_HELP = """Commands:
-  /account NAME  set the current account; questions without one refer to it
-  /account       clear the current account
-  /reset         forget the conversation so far
-  /help          show this help
-  /quit          leave (or Ctrl-D)"""
-
-
-CHAT_COMMANDS = ("/account", "/reset", "/help", "/quit", "/exit")
-
 
 def _context():  # noqa: ANN202 - returns a ToolContext
     from agent.assistant.tools import ToolContext
@@ -53,14 +43,14 @@ def ask_command(
 @handle_errors
 def chat_command() -> None:
     """Chat with the assistant in the terminal; /help lists the commands."""
-    from agent.assistant.agent import answer
+    from agent.assistant.chat import ChatSession, EndSession
     from agent.errors import CsmError, RuntimeFailure
 
     ctx = _context()
-    history: list[dict] = []
-    current_account: str | None = None
+    session = ChatSession(ctx)
     mode = f"model {ctx.model_name}" if ctx.model is not None else "no model: tool routing"
     stderr(f"csm chat ({mode}). /help for commands, Ctrl-D to leave.")
+    hinted = False
     while True:
         try:
             line = input("csm> ").strip()
@@ -69,30 +59,13 @@ def chat_command() -> None:
             return
         if not line:
             continue
-        if line in ("/quit", "/exit"):
-            return
-        if line == "/help":
-            typer.echo(CHAT_HELP)
-            continue
-        if line == "/reset":
-            history.clear()
-            typer.echo("Conversation cleared.")
-            continue
-        if line.startswith("/") and line.split()[0] not in CHAT_COMMANDS:
-            typer.echo(f"Unknown command {line.split()[0]!r}. /help lists the commands.")
-            continue
-        if line.startswith("/account"):
-            name = line.removeprefix("/account").strip()
-            try:
-                current_account = ctx.store.resolve_account(name).name if name else None
-            except CsmError as error:
-                typer.echo(f"Error: {error}")
-                continue
-            typer.echo(f"Current account: {current_account or 'none'}")
-            continue
-        question = f"{line} (about {current_account})" if current_account else line
         try:
-            result = answer(ctx, question, history)
+            if line.startswith("/"):
+                typer.echo(session.command(line))
+                continue
+            result = session.ask(line)
+        except EndSession:
+            return
         except KeyboardInterrupt:
             typer.echo("(stopped)")
             continue
@@ -101,8 +74,6 @@ def chat_command() -> None:
             typer.echo(f"Error: {error}")
             continue
         typer.echo(_render(result))
-        if result.hint and not history:
+        if result.hint and not hinted:
             stderr(result.hint)
-        history.extend(
-            [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
-        )
+            hinted = True
