@@ -6,6 +6,8 @@ import typer
 from typer.core import TyperGroup
 
 from agent.cli import insight_cmds, metrics_cmd
+from agent.cli.common import handle_errors, open_context
+from agent.errors import InputError
 
 
 class DefaultCommandGroup(TyperGroup):
@@ -24,8 +26,43 @@ class DefaultCommandGroup(TyperGroup):
 
 app = typer.Typer(
     cls=DefaultCommandGroup,
-    help="Explain an account's health (`csm health NAME`) or backtest the health model.",
+    help="Explain an account's health (`csm health NAME`), override it, or backtest the model.",
     no_args_is_help=True,
 )
 app.command("show")(insight_cmds.health_command)
 app.command("backtest")(metrics_cmd.backtest_command)
+
+
+@app.command("override")
+@handle_errors
+def override_command(
+    name: str = typer.Argument(..., help="Account name or id."),
+    score: int = typer.Option(None, "--score", help="Your score for the account, 0 to 100."),
+    note: str = typer.Option(None, "--note", help="Why: shown with every explanation."),
+    days: int = typer.Option(90, "--days", help="Days until the override lapses."),
+    clear: bool = typer.Option(False, "--clear", help="End the account's override now."),
+) -> None:
+    """Set or clear your own health score for an account, with a note and an expiry."""
+    import os
+
+    from agent.insights.book import default_as_of
+    from agent.insights.overrides import clear_override, set_override
+
+    _settings, store = open_context()
+    account = store.resolve_account(name)
+    if clear:
+        count = clear_override(store, account.id)
+        typer.echo(f"Cleared {count} override(s) of {account.name}.")
+        return
+    if score is None or note is None:
+        raise InputError("Give --score N and --note TEXT, or --clear.")
+    author = os.environ.get("CSM_SENDER_NAME") or account.csm_name
+    with store.session() as session:
+        # Dated in the book's time (today, or the newest data of a book that ends earlier),
+        # so the override applies to the scores shown by default.
+        start = default_as_of(session)
+    override = set_override(store, account.id, score, note, days, author, start)
+    typer.echo(
+        f"{account.name}: health set to {override.score} until {override.expires_on} "
+        f"({override.note})."
+    )

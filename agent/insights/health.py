@@ -7,6 +7,7 @@ from datetime import date
 
 from agent.insights.book import AccountData, default_as_of, load_book
 from agent.insights.components import ALL_COMPONENTS, Component
+from agent.insights.overrides import ActiveOverride, active_overrides
 from agent.insights.renewal import renewal_date_for
 from agent.store import Store
 
@@ -74,6 +75,9 @@ class HealthReport:
     drivers: list[str]
     signals: list[Signal]
     churned: bool = False
+    # Set when a CSM's override is in force: the model's own score, and the override.
+    computed_score: int | None = None
+    override: dict | None = None
 
     @property
     def main_driver(self) -> str:
@@ -186,19 +190,46 @@ def score_account(data: AccountData) -> HealthReport:
     )
 
 
+def apply_override(report: HealthReport, override: ActiveOverride | None) -> HealthReport:
+    """Put a CSM's override in force on the report, keeping the computed score beside it."""
+    if override is None:
+        return report
+    report.computed_score = report.score
+    report.score = override.score
+    report.band = band_for(override.score)
+    report.override = {
+        "score": override.score,
+        "note": override.note,
+        "author": override.author,
+        "set_on": override.created_on.isoformat(),
+        "expires_on": override.expires_on.isoformat(),
+        "source": override.source,
+    }
+    return report
+
+
 def health_for(store: Store, account_id: str, as_of: date | None = None) -> HealthReport:
-    """Score one account as of a date (default: today, or the book's newest data)."""
+    """Score one account as of a date (default: today, or the book's newest data).
+
+    A CSM's override in force on that date replaces the score; the backtest scores with
+    `score_account` alone, so it measures the model, not the overrides.
+    """
     with store.session() as session:
         when = as_of or default_as_of(session)
         (data,) = load_book(session, when, [account_id])
-        return score_account(data)
+        override = active_overrides(session, when, [account_id]).get(account_id)
+        return apply_override(score_account(data), override)
 
 
 def rank_book(store: Store, as_of: date | None = None) -> list[HealthReport]:
     """Score every account and order them by risk: lowest score first, larger ARR first on ties."""
     with store.session() as session:
         when = as_of or default_as_of(session)
-        reports = [score_account(data) for data in load_book(session, when)]
+        overrides = active_overrides(session, when)
+        reports = [
+            apply_override(score_account(data), overrides.get(data.account.id))
+            for data in load_book(session, when)
+        ]
     return sorted(reports, key=_risk_order)
 
 

@@ -20,6 +20,13 @@ def health_text(report: HealthReport) -> str:
     ]
     if report.churned:
         lines.append("This account has churned.")
+    if report.override:
+        override = report.override
+        lines.append(
+            f"Override by {override['author'] or 'the CSM'} on {override['set_on']}, until "
+            f"{override['expires_on']}: {override['note']} (the model computes "
+            f"{report.computed_score}) [source: {override['source']}]"
+        )
     lines.append("Components (weight after dropping missing inputs, score, points contributed):")
     for c in report.components:
         if c.score is None:

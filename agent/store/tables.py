@@ -174,3 +174,19 @@ class Survey(Base):
     score: Mapped[float] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(300))
+
+
+class HealthOverride(Base):
+    """A CSM's own judgement of an account's health, with the reason and an expiry."""
+
+    __tablename__ = "health_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    created_on: Mapped[date] = mapped_column(Date)
+    # The override stops applying on this date.
+    expires_on: Mapped[date] = mapped_column(Date)
+    cleared: Mapped[bool] = mapped_column(Boolean, default=False)
