@@ -236,3 +236,20 @@ def test_chat_loads_earlier_history(demo_settings):
     assert [m["role"] for m in session.history] == ["user", "assistant"]
     assert session.history[0]["content"] == "how is Northwind Studios doing?"
     store.close()
+
+
+def test_portfolio_json(demo_settings):
+    result = runner.invoke(app, ["portfolio", "--json"])
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert sum(document["bands"].values()) > 40
+    windows = [window["within_days"] for window in document["renewals"]]
+    assert windows == [30, 60, 90]
+    arr = [window["arr"] for window in document["renewals"]]
+    assert arr == sorted(arr)
+    for window in document["renewals"]:
+        assert window["arr_at_risk"] <= window["arr"]
+    changes = [abs(mover["change"]) for mover in document["movers"]]
+    assert changes == sorted(changes, reverse=True)
+    assert len(changes) <= 10

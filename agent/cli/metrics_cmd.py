@@ -140,3 +140,42 @@ def backtest_command(
         print_json(report.to_dict())
         return
     typer.echo(_backtest_text(report))
+
+
+@handle_errors
+def portfolio_command(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Show the book by band, renewals in 30/60/90 days with ARR at risk, and the week's movers."""
+    from dataclasses import asdict
+
+    from agent.insights.portfolio import portfolio
+
+    _settings, store = open_context()
+    try:
+        result = portfolio(store)
+    finally:
+        store.close()
+    if as_json:
+        document = asdict(result)
+        for mover, raw in zip(result.movers, document["movers"], strict=True):
+            raw["change"] = mover.change
+        print_json(document)
+        return
+    typer.echo(f"Book as of {result.as_of}")
+    typer.echo("  " + ", ".join(f"{band} {count}" for band, count in result.bands.items() if count))
+    typer.echo("Renewals ahead:")
+    for window in result.renewals:
+        typer.echo(
+            f"  within {window.within_days:>2} days: {window.accounts:>3} accounts, ARR "
+            f"{window.arr:,.0f}, at risk {window.arr_at_risk:,.0f}"
+            + (f" ({', '.join(window.names[:5])})" if window.names else "")
+        )
+    typer.echo("Largest moves in health over the last 7 days:")
+    if not result.movers:
+        typer.echo("  none")
+    for mover in result.movers:
+        typer.echo(
+            f"  {mover.account_name} ({mover.account_id}): {mover.before} -> {mover.now} "
+            f"({mover.change:+d})"
+        )
