@@ -253,3 +253,26 @@ def test_portfolio_json(demo_settings):
     changes = [abs(mover["change"]) for mover in document["movers"]]
     assert changes == sorted(changes, reverse=True)
     assert len(changes) <= 10
+
+
+def test_health_explain_since_json(demo_settings):
+    result = runner.invoke(
+        app, ["health", "Stormglass Studios", "--explain", "--since", "2026-09-01", "--json"]
+    )
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [point["days"] for point in document["trend"]] == [7, 30, 90]
+    moved = document["since"]
+    assert moved["since"] == "2026-09-01"
+    total = sum(row["points_change"] or 0.0 for row in moved["components"])
+    assert abs(total - (moved["score_now"] - moved["score_then"])) <= 1.0
+    changes = [abs(row["points_change"] or 0.0) for row in moved["components"]]
+    assert changes == sorted(changes, reverse=True)
+
+
+def test_health_since_after_as_of_rejected(demo_settings):
+    result = runner.invoke(app, ["health", "Stormglass Studios", "--since", "2030-01-01"])
+
+    assert result.exit_code == 1
+    assert "must be before the scoring date" in result.stderr

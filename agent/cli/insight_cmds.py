@@ -57,19 +57,35 @@ def accounts_command(
 def health_command(
     name: str = typer.Argument(..., help="Account name or id; close spellings are matched."),
     as_of: str = typer.Option(None, "--as-of", help="Score as of this date (YYYY-MM-DD)."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Add the trend: the score 7, 30 and 90 days earlier."
+    ),
+    since: str = typer.Option(
+        None, "--since", help="Show what moved the score since this date (YYYY-MM-DD)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Explain an account's health score: components, weights, drivers, missing inputs."""
     from agent.insights.health import health_for
-    from agent.insights.render import health_text
+    from agent.insights.render import changes_text, health_text, trend_text
+    from agent.insights.trend import changes_since, trend
 
     _settings, store = open_context()
     account = store.resolve_account(name)
     report = health_for(store, account.id, _parse_date(as_of, "--as-of"))
+    since_date = _parse_date(since, "--since")
+    if since_date is not None and since_date >= report.as_of:
+        raise InputError(f"--since {since} must be before the scoring date {report.as_of}.")
+    points = trend(store, report) if explain or since_date else None
+    moved = changes_since(store, report, since_date) if since_date else None
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "trend": points, "since": moved})
         return
     typer.echo(health_text(report))
+    if points is not None:
+        typer.echo(trend_text(points))
+    if moved is not None:
+        typer.echo(changes_text(moved))
 
 
 @handle_errors

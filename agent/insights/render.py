@@ -108,3 +108,29 @@ def sentiment_text(
         ],
     }
     return "\n".join(lines), sources, data
+
+
+def trend_text(points: list[dict]) -> str:
+    """Render the model's score 7, 30 and 90 days back."""
+    parts = []
+    for point in points:
+        if point["score"] is None:
+            parts.append(f"{point['days']} days ago: no score")
+        else:
+            parts.append(f"{point['days']} days ago {point['score']} ({point['change']:+d} since)")
+    return "Trend (the model's score, recomputed as of each date): " + "; ".join(parts)
+
+
+def changes_text(moved: dict) -> str:
+    """Render which components moved the score since a date, largest first."""
+    lines = [f"Since {moved['since']}: score {moved['score_then']} -> {moved['score_now']}"]
+    for row in moved["components"]:
+        if not row["points_change"]:
+            continue
+        lines.append(
+            f"  {row['component']}: {row['points_change']:+.1f} pts "
+            f"({row['detail_then'] or 'missing'} -> {row['detail_now']})"
+        )
+    if len(lines) == 1:
+        lines.append("  no component moved")
+    return "\n".join(lines)
