@@ -195,3 +195,15 @@ def test_health_old_ticket_open_on_as_of_counts(store: Store):
 
     assert support.facts["open"] == 1
     assert support.facts["open_over_14_days"] == 1
+
+
+def test_default_as_of_follows_usage_not_notes(store: Store):
+    from agent.insights.book import default_as_of
+    from agent.store import Note
+
+    _add(store, Account(id="A6", name="Old Co"))
+    _add(store, *_usage("A6", date(2024, 12, 1), 31, count=5, users=None))
+    _add(store, Note(id="n1", account_id="A6", note_date=date.today(), body="Imported today."))
+
+    with store.session() as session:
+        assert default_as_of(session) == date(2024, 12, 31)

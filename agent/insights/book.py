@@ -101,9 +101,11 @@ def default_as_of(session: Session) -> date:
     """Score as of today, or as of the newest data when the book ends in the past.
 
     An imported historical book (one that ends in 2024, say) would otherwise show every
-    account with no recent usage.
+    account with no recent usage. Usage is the book's daily record, so its newest date wins
+    when there is usage: notes imported today must not move a 2024 book to today.
     """
-    latest = latest_activity_date(session)
+    latest = session.scalar(select(func.max(UsageRecord.usage_date)))
+    latest = latest or latest_activity_date(session)
     today = date.today()
     return min(latest, today) if latest else today
 
