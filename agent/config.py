@@ -90,12 +90,35 @@ def _profile(home: Path) -> dict[str, str]:
     return {key: str(value) for key, value in profile.items() if isinstance(value, str)}
 
 
+KEY_FILE = "openai.key"
+
+
+def _read_key_file(home: Path) -> str | None:
+    """Read the API key that `csm key set` stored under the home folder, if any."""
+    path = home / KEY_FILE
+    if not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8").strip() or None
+
+
+def write_key_file(home: Path, key: str) -> Path:
+    """Store the API key readable by the owner only (mode 600), created with that mode."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / KEY_FILE
+    temporary = home / (KEY_FILE + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key.strip() + "\n")
+    os.replace(temporary, path)
+    return path
+
+
 def load_settings() -> Settings:
     """Read the settings from the environment, then from `config.toml` under CSM_HOME."""
     home = Path(os.environ.get("CSM_HOME") or DEFAULT_HOME).expanduser()
     profile = _profile(home)
     cache = Path(os.environ.get("CSM_CACHE_DIR") or _default_cache_dir()).expanduser()
-    api_key = os.environ.get("OPENAI_API_KEY") or None
+    api_key = os.environ.get("OPENAI_API_KEY") or _read_key_file(home)
     base_url = os.environ.get("OPENAI_BASE_URL") or None
     return Settings(
         home=home,

@@ -276,3 +276,21 @@ def test_health_since_after_as_of_rejected(demo_settings):
 
     assert result.exit_code == 1
     assert "must be before the scoring date" in result.stderr
+
+
+def test_key_set_stores_mode_600(settings):
+    result = runner.invoke(app, ["key", "set"], input="sk-test-123\n")
+
+    path = settings.home / "openai.key"
+    assert result.exit_code == 0, result.output
+    assert "sk-test-123" not in result.output
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    from agent.config import load_settings
+
+    loaded = load_settings()
+    assert loaded.api_key == "sk-test-123"
+    assert loaded.model == "openai:gpt-4o-mini"
+    assert "sk-test-123" not in repr(loaded)
+    cleared = runner.invoke(app, ["key", "clear"])
+    assert cleared.exit_code == 0
+    assert not path.exists()

@@ -21,6 +21,7 @@ from agent.cli import (
     index_cmd,
     init_cmd,
     insight_cmds,
+    key_cmd,
     metrics_cmd,
     search_cmd,
 )
@@ -49,6 +50,7 @@ app.add_typer(draft_cmd.app, name="draft")
 app.command("ask")(assistant_cmds.ask_command)
 app.command("chat")(assistant_cmds.chat_command)
 app.add_typer(index_cmd.app, name="index")
+app.add_typer(key_cmd.app, name="key")
 app.add_typer(eval_cmd.app, name="eval")
 
 
