@@ -1,4 +1,4 @@
-"""`csm draft email`: an email built from the account's facts."""
+"""`csm draft email` and `csm draft ebr`: emails and review decks built from an account's facts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typer
 from agent.cli.common import handle_errors, open_context, print_json, stderr
 
 app = typer.Typer(
-    help="Draft emails (and, later, QBR/EBR decks) from an account's facts.", no_args_is_help=True
+    help="Draft emails and QBR/EBR decks from an account's facts.", no_args_is_help=True
 )
 
 
@@ -72,3 +72,46 @@ def email_command(
         stderr(f"Warning: {warning}")
     if model is None:
         stderr(CONNECT_HINT)
+
+
+@app.command("ebr")
+@handle_errors
+def ebr_command(
+    name: str = typer.Argument(..., help="Account name or id."),
+    kind: str = typer.Option(
+        "ebr", "--kind", "-k", help="qbr (to the champion) or ebr (to the executive sponsor)."
+    ),
+    period: str = typer.Option(
+        None, "--period", help="Quarter as YEARQn, e.g. 2026Q4; default: the book's quarter."
+    ),
+    fmt: str = typer.Option("md", "--format", "-f", help="md (with PNG charts) or pptx."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Build a QBR or EBR deck from the account's facts, with charts and sources.
+
+    The deck is written to CSM_HOME/outbox/decks; one whose text has a claim the facts do not
+    support is still written, marked as failing verification.
+    """
+    from agent.drafting.deck import write_deck
+
+    settings, store = open_context()
+    account = store.resolve_account(name)
+    deck, path = write_deck(store, account, settings, kind, period, fmt)
+    verification = deck.verification
+    if as_json:
+        print_json(
+            {
+                "path": str(path),
+                "format": path.suffix.lstrip("."),
+                "kind": deck.kind,
+                "period": deck.quarter.code,
+                "verification": verification.model_dump(mode="json") if verification else None,
+                "charts": [str(chart) for chart in deck.charts],
+            }
+        )
+        return
+    typer.echo(str(path))
+    if verification is not None and not verification.ok:
+        stderr("FAILED verification: " + ", ".join(verification.unsupported))
+    for warning in deck.warnings:
+        stderr(f"Warning: {warning}")
