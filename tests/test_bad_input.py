@@ -12,9 +12,7 @@ import json
 import shutil
 import socket
 import sqlite3
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from agent.cli import main
 from agent.cli.main import app
 from agent.config import Settings
 from agent.ingest.values import MAX_INT, parse_datetime, parse_float, parse_int
+from tests.local_server import LocalServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
@@ -758,8 +757,8 @@ def test_model_server_refuses_connection(
     assert time.monotonic() - started < 30
 
 
-class FailingServer:
-    """An HTTP server on 127.0.0.1 that returns one status and body for every request."""
+class FailingServer(LocalServer):
+    """Return one status and body for every request, after an optional delay in seconds."""
 
     def __init__(
         self,
@@ -768,37 +767,11 @@ class FailingServer:
         content_type: str = "application/json",
         delay: float = 0.0,
     ):
-        self.requests = 0
-        outer = self
+        def respond(_request: bytes) -> tuple[int, str, bytes]:
+            time.sleep(delay)
+            return status, content_type, body
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                outer.requests += 1
-                time.sleep(delay)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args) -> None:  # noqa: ANN002 - silence the access log
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self) -> FailingServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:  # noqa: ANN002
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(respond)
 
 
 def _error_body(message: str) -> bytes:

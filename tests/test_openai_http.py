@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from typer.testing import CliRunner
 
 from agent.cli.main import app
+from tests.local_server import LocalServer
 
 
 def _completion(message: dict, finish_reason: str) -> dict:
@@ -23,46 +22,21 @@ def _completion(message: dict, finish_reason: str) -> dict:
     }
 
 
-class ScriptedServer:
-    """Serve scripted chat completions and record each request body."""
+class ScriptedServer(LocalServer):
+    """Serve scripted chat completions in order; a request past the script gets HTTP 500."""
 
     def __init__(self, replies: list[dict]):
         self.replies = list(replies)
-        self.requests: list[dict] = []
-        outer = self
+        super().__init__(self._respond)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length", "0"))
-                outer.requests.append(json.loads(self.rfile.read(length)))
-                if not outer.replies:
-                    self.send_response(500)
-                    self.end_headers()
-                    return
-                body = json.dumps(outer.replies.pop(0)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args) -> None:  # noqa: ANN002 - silence the access log
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def _respond(self, _body: bytes) -> tuple[int, str, bytes]:
+        if not self.replies:
+            return 500, "application/json", b"{}"
+        return 200, "application/json", json.dumps(self.replies.pop(0)).encode()
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self) -> ScriptedServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:  # noqa: ANN002
-        self.server.shutdown()
-        self.server.server_close()
+    def requests(self) -> list[dict]:
+        return [json.loads(body) for body in self.bodies]
 
 
 @pytest.fixture
