@@ -53,6 +53,16 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def store(settings: Settings):  # noqa: ANN201 - agent.store.Store
+    """The store under this test's CSM_HOME, closed after the test."""
+    from agent.store import open_store
+
+    opened = open_store(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip(f"real data folder {SHARED_DATA} is not present")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_ingest_import import use_keyword_embedder
+from test_ingest_import import REPORT_KEYS, use_keyword_embedder
 from typer.testing import CliRunner
 
 from agent.cli import import_cmd
@@ -15,20 +15,6 @@ from agent.config import Settings
 from agent.ingest import KINDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-REPORT_KEYS = [
-    "file",
-    "kind",
-    "encoding",
-    "dry_run",
-    "inserted",
-    "updated",
-    "unchanged",
-    "skipped",
-    "indexed",
-    "ignored_columns",
-    "warnings",
-    "errors",
-]
 
 runner = CliRunner()
 

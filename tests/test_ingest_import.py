@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from agent.ingest.values import today
 from agent.retrieval.embeddings import DIMENSION
 from agent.retrieval.index import Index
 from agent.retrieval.onnx_export import MODEL_NAME
-from agent.store import Store, open_store
+from agent.store import Store
 from agent.store.tables import (
     Account,
     Contact,
@@ -70,6 +70,23 @@ class KeywordEmbedder:
         return vector / np.linalg.norm(vector)
 
 
+# The keys of an import report, in the order `--json` prints them.
+REPORT_KEYS = [
+    "file",
+    "kind",
+    "encoding",
+    "dry_run",
+    "inserted",
+    "updated",
+    "unchanged",
+    "skipped",
+    "indexed",
+    "ignored_columns",
+    "warnings",
+    "errors",
+]
+
+
 def use_keyword_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every index opened in this test embed with KeywordEmbedder."""
     monkeypatch.setattr("agent.retrieval.index.get_embedder", lambda _settings: KeywordEmbedder())
@@ -78,13 +95,6 @@ def use_keyword_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def _keyword_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
     use_keyword_embedder(monkeypatch)
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    opened = open_store(settings)
-    yield opened
-    opened.close()
 
 
 def count(store: Store, table: type) -> int:
@@ -533,20 +543,7 @@ def test_emptied_body_leaves_index(settings: Settings, store: Store, tmp_path: P
 def test_report_dump_keys(settings: Settings, store: Store) -> None:
     dumped = load(settings, store, "accounts.csv", "accounts").model_dump()
 
-    assert list(dumped) == [
-        "file",
-        "kind",
-        "encoding",
-        "dry_run",
-        "inserted",
-        "updated",
-        "unchanged",
-        "skipped",
-        "indexed",
-        "ignored_columns",
-        "warnings",
-        "errors",
-    ]
+    assert list(dumped) == REPORT_KEYS
 
 
 def test_undated_note_keeps_date_on_reimport(settings: Settings, store: Store) -> None:

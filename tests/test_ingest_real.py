@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from test_ingest_import import use_keyword_embedder
+from test_ingest_import import count, get, use_keyword_embedder
 
 from agent.config import Settings
 from agent.ingest import ImportReport, import_path
 from agent.ingest.values import today
 from agent.retrieval.index import Index
-from agent.store import Store, open_store
+from agent.store import Store
 from agent.store.tables import (
     Account,
     ChurnEvent,
@@ -36,23 +34,6 @@ RAVENSTACK = [
 # Measured at about 1.6 s on a two-core development VM; the bound only catches a return to
 # per-row queries, it is not a benchmark.
 USAGE_IMPORT_BOUND_SECONDS = 30.0
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    opened = open_store(settings)
-    yield opened
-    opened.close()
-
-
-def count(store: Store, table: type) -> int:
-    with store.session() as session:
-        return session.scalar(select(func.count()).select_from(table))
-
-
-def get(store: Store, table: type, row_id: str):  # noqa: ANN201 - a table row
-    with store.session() as session:
-        return session.get(table, row_id)
 
 
 def import_ravenstack(settings: Settings, store: Store, folder: Path) -> list[ImportReport]:
