@@ -1,4 +1,4 @@
-"""An HTTP server on 127.0.0.1 for tests of the model client, answering from a function."""
+"""An HTTP server on 127.0.0.1 for tests of the model client; a function builds each reply."""
 
 from __future__ import annotations
 

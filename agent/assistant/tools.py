@@ -33,7 +33,7 @@ class ToolContext:
 
 
 def address(name: str | None, email: str | None) -> str:
-    """Format a mail address for display; a missing part says so."""
+    """Format a mail address for display, naming a missing email address."""
     if email is None:
         return f"{name or 'unknown'} (no email address)"
     return f"{name} <{email}>" if name else email
@@ -56,7 +56,7 @@ def format_hit(rank: int, hit, names: dict[str, str] | None = None) -> str:  # n
 
 # Ids such as ticket MW-1207 or complaint CFPB-3384392: looked up exactly before ranking.
 _SOURCE_ID = re.compile(r"\b[A-Z][A-Z0-9]{0,7}-[A-Za-z0-9]*\d[A-Za-z0-9]*\b")
-# Below this cosine similarity a passage rarely answers the query; the output says so.
+# Below this cosine similarity a passage rarely matches the query, and the output warns.
 WEAK_SCORE = 0.25
 
 

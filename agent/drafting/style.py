@@ -23,7 +23,7 @@ STYLE_FILE = "style.toml"
 
 @dataclass(frozen=True)
 class Style:
-    """How drafts should sound; every field has a default so the file is optional."""
+    """The voice of drafts. Every field has a default, so the file is optional."""
 
     sign_off: str = "Best,"
     tone: str = "warm, direct and specific"

@@ -248,7 +248,12 @@ def verify_draft(
 def _number_claim(match: re.Match, text: str, facts: _FactValues) -> Claim:
     value = _number_value(match)
     percent = bool(match.group("percent"))
-    kind = "percent" if percent else "money" if match.group("money") else "number"
+    if percent:
+        kind = "percent"
+    elif match.group("money"):
+        kind = "money"
+    else:
+        kind = "number"
     if not percent and _MEETING_LENGTH.match(text[match.end() :]) and value <= 60:
         return Claim(kind=kind, text=match.group().strip(), supported=True)
     supported = facts.supports_number(value, percent)

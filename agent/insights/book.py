@@ -171,8 +171,8 @@ def _load_usage(session: Session, data: dict[str, AccountData], as_of: date, ids
         age = (as_of - item.first_usage).days if item.first_usage else None
         days = usage_windows(age)
         middle = as_of - timedelta(days=days)
-        # Windows exclude their start day, so they count from the day before the first use;
-        # days before an account's first use are not days of zero use.
+        # Windows exclude their start day, so they count from the day before the first use.
+        # Days before an account's first use are not days of zero use.
         counted_from = item.first_usage - timedelta(days=1) if item.first_usage else None
         item.recent_usage = UsageWindow(middle, as_of, counted_from=counted_from)
         item.prior_usage = UsageWindow(

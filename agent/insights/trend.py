@@ -1,4 +1,4 @@
-"""How an account's health moved: scores 7, 30 and 90 days back, and what changed since a date.
+"""Health history: the score 7, 30 and 90 days back, and what changed since a date.
 
 Past scores are recomputed from the store as of each date, with the same rules that keep
 later facts out of a score, so no snapshot table is needed.
