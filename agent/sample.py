@@ -7,6 +7,7 @@ its docs folder is read from the source tree, which an editable install keeps in
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 # Files the generator writes, in the order they must be imported: accounts before the
@@ -37,3 +38,38 @@ def generate_sample(out_dir: Path) -> dict[str, Path]:
     from knowledge.generator import generate
 
     return generate(out_dir)
+
+
+DEMO_PROFILE = """\
+# csm settings for this home. Environment variables (CSM_COMPANY, CSM_SENDER_NAME,
+# CSM_SENDER_EMAIL) override these.
+[profile]
+company = "Meshwright"
+"""
+
+
+def load_sample(settings, store, say: Callable[[str], None]) -> list[dict]:  # noqa: ANN001
+    """Generate the sample business and import it into `store`, one report per file.
+
+    Args:
+        settings: where the home folder and index are (agent.config.Settings).
+        store: the open store (agent.store.Store).
+        say: shows a progress line.
+    """
+    from agent.ingest import import_path
+
+    if not settings.config_path.exists():
+        # The sample business is Meshwright's book, so its drafts name Meshwright.
+        settings.config_path.write_text(DEMO_PROFILE, encoding="utf-8")
+    sample_dir = settings.home / "sample"
+    say(f"Generating the sample business into {sample_dir} ...")
+    files = generate_sample(sample_dir)
+    reports = []
+    for kind, name in IMPORT_ORDER:
+        path = files.get(name.removesuffix(".csv"), sample_dir / name)
+        say(f"Importing {kind} from {path.name} ...")
+        reports.append(import_path(settings, store, path, kind).model_dump(mode="json"))
+    say("Importing the product docs ...")
+    docs = import_path(settings, store, knowledge_dir() / "docs", "docs")
+    reports.append(docs.model_dump(mode="json"))
+    return reports

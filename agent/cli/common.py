@@ -16,6 +16,11 @@ from agent.errors import CsmError, NotFoundError, RuntimeFailure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Stores opened by the running command, closed when it returns or fails. An engine left
+# open past its command keeps SQLite connections that may write to the file later, when
+# the garbage collector finalises them.
+_command_stores: list[Any] = []
+
 
 def debug_enabled() -> bool:
     """Return True when CSM_DEBUG is set to show tracebacks instead of one-line errors."""
@@ -57,6 +62,9 @@ def handle_errors(func: F) -> F:
                 raise
             typer.echo(f"Error: {describe_os_error(error)}", err=True)
             raise typer.Exit(code=CsmError.exit_code) from None
+        finally:
+            while _command_stores:
+                _command_stores.pop().close()
 
     return wrapper  # type: ignore[return-value]
 
@@ -81,12 +89,23 @@ def stderr(message: str) -> None:
 
 
 def open_context():  # noqa: ANN201 - returns (settings, store); imports stay lazy
-    """Load settings and open the store, raising a clear error if `csm init` was not run."""
+    """Load settings and open the store, raising a clear error if `csm init` was not run.
+
+    The store is closed when the command (wrapped in `handle_errors`) ends.
+    """
     from agent.config import load_settings
-    from agent.store import open_store
 
     settings = load_settings()
-    return settings, open_store(settings)
+    return settings, command_store(settings)
+
+
+def command_store(settings):  # noqa: ANN001, ANN201 - Settings -> Store; imports stay lazy
+    """Open the store of `settings` for the running command, which closes it at its end."""
+    from agent.store import open_store
+
+    store = open_store(settings)
+    _command_stores.append(store)
+    return store
 
 
 __all__ = ["NotFoundError", "handle_errors", "open_context", "print_json", "stderr"]

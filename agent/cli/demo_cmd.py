@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli.common import handle_errors, stderr
+from agent.cli.common import command_store, handle_errors, stderr
 
 DEMO_QUERY = "what did Northwind Studios say about exports?"
 
@@ -22,20 +22,20 @@ def demo_command(
 
     from agent.assistant.router import find_account
     from agent.assistant.tools import ToolContext, at_risk, draft_email, health, search
-    from agent.cli.init_cmd import load_demo
     from agent.config import load_settings
     from agent.llm import CONNECT_HINT
-    from agent.store import Account, open_store
+    from agent.sample import load_sample
+    from agent.store import Account
     from agent.store.db import create_home
 
     settings = load_settings()
     create_home(settings)
-    store = open_store(settings)
+    store = command_store(settings)
     with store.session() as session:
         loaded = session.scalar(select(func.count()).select_from(Account))
     if not loaded:
-        load_demo(settings, store)
-        settings = load_settings()  # load_demo writes the sample's config.toml
+        load_sample(settings, store, stderr)
+        settings = load_settings()  # load_sample writes the sample's config.toml
     ctx = ToolContext(settings, store)
 
     _section("Morning triage: accounts at risk")
