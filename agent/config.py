@@ -25,6 +25,7 @@ class Settings:
         base_url: the URL of an OpenAI-compatible server, if not the OpenAI API.
         company_name: the CSM's own company, named in drafts; None leaves it out.
         sender_name, sender_email: who signs drafts for accounts that name no CSM.
+        chroma_url: a Chroma server to hold the search index; None keeps it under `home`.
     """
 
     home: Path
@@ -35,6 +36,7 @@ class Settings:
     company_name: str | None = None
     sender_name: str | None = None
     sender_email: str | None = None
+    chroma_url: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -129,4 +131,5 @@ def load_settings() -> Settings:
         company_name=os.environ.get("CSM_COMPANY") or profile.get("company"),
         sender_name=os.environ.get("CSM_SENDER_NAME") or profile.get("sender_name"),
         sender_email=os.environ.get("CSM_SENDER_EMAIL") or profile.get("sender_email"),
+        chroma_url=os.environ.get("CSM_CHROMA_URL", "").strip() or None,
     )

@@ -25,7 +25,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Pa
     monkeypatch.setenv("CSM_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CSM_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("CSM_EMBED_THREADS", "1")
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CSM_MODEL", "CSM_DATABASE_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "CSM_MODEL",
+        "CSM_DATABASE_URL",
+        "CSM_CHROMA_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -42,6 +48,31 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - ChromaServer
+    """A real `chroma run` server on 127.0.0.1, shared by the session."""
+    from tests.chroma_server import ChromaServer
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def index_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test against the embedded Chroma store and against a Chroma server.
+
+    The server is shared, so its collection is dropped before each test.
+    """
+    if request.param == "server":
+        from agent.retrieval.index import drop_index
+
+        server = request.getfixturevalue("chroma_server")
+        monkeypatch.setenv("CSM_CHROMA_URL", server.url)
+        drop_index(load_settings())
+    return request.param
 
 
 @pytest.fixture
@@ -77,12 +108,12 @@ def demo_snapshot(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> 
         patch.setenv("CSM_HOME", str(home))
         patch.setenv("CSM_CACHE_DIR", str(cache_dir))
         patch.setenv("CSM_EMBED_THREADS", "1")
-        from agent.cli.init_cmd import load_demo
+        from agent.sample import load_sample
         from agent.store import open_store
 
         snapshot_settings = load_settings()
         store = open_store(snapshot_settings)
-        load_demo(snapshot_settings, store)
+        load_sample(snapshot_settings, store, lambda line: None)
         store.close()
     return home
 

@@ -1,18 +1,21 @@
-"""Tests for the Chroma index with the real embedding model and a persistent client."""
+"""Tests for the search index with the real embedding model.
+
+Every test runs twice: on the embedded Chroma store and on a real `chroma run` server on
+127.0.0.1 (CSM_CHROMA_URL). The keyword side is SQLite FTS5 in both.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
-import chromadb
 import pytest
-from chromadb.config import Settings as ChromaSettings
 
-from agent.config import Settings
+from agent.config import Settings, load_settings
 from agent.errors import CsmError, InputError
 from agent.retrieval import open_index
 from agent.retrieval.chunking import chunk_text
-from agent.retrieval.index import COLLECTION, Index, drop_index
+from agent.retrieval.index import COLLECTION, Index, drop_index, keyword_path, open_client
 from agent.retrieval.types import SourceText
 
 ACME_NOTE = SourceText(
@@ -51,6 +54,14 @@ def long_text(topic: str, sentences: int = 60) -> str:
 
 
 @pytest.fixture
+def settings(index_backend: str, tmp_path: Path) -> Settings:
+    """The test's settings, on the backend that `index_backend` selected."""
+    result = load_settings()
+    result.home.mkdir(parents=True, exist_ok=True)
+    return result
+
+
+@pytest.fixture
 def index(settings: Settings) -> Iterator[Index]:
     with Index(settings) as opened:
         yield opened
@@ -86,7 +97,7 @@ def test_long_source_offsets_round_trip(index: Index) -> None:
     source = SourceText("notes:long", "notes", "acme", None, "Long", long_text("adoption"))
 
     stats = index.upsert([source])
-    hits = index.search("Sentence 41 of the adoption report", k=50)
+    hits = index.search("Sentence 41 of the adoption report", k=50, mode="dense")
 
     assert stats.chunks_written == len(chunk_text(source.text)) > 1
     assert len(hits) == stats.chunks_written
@@ -195,15 +206,17 @@ def test_delete_removes_source(index: Index) -> None:
     assert all(hit.source_id != "notes:N-1" for hit in index.search("Okta sync", k=10))
 
 
-def test_account_filter_excludes_near_duplicates(index: Index) -> None:
+@pytest.mark.parametrize("mode", ["dense", "keyword", "hybrid"])
+def test_account_filter_excludes_near_duplicates(index: Index, mode: str) -> None:
     text = "The customer reported that exports to CSV time out after 30 seconds."
     acme = SourceText("tickets:A-1", "tickets", "acme", None, "CSV export", text)
     globex = SourceText("tickets:G-1", "tickets", "globex", None, "CSV export", text + " ")
     index.upsert([acme, globex, EXPORT_DOC])
 
-    hits = index.search("CSV exports time out", k=10, account_id="acme")
+    hits = index.search("CSV exports time out", k=10, account_id="acme", mode=mode)
 
-    assert {hit.source_id for hit in hits} == {"tickets:A-1", "docs:export"}
+    assert "tickets:A-1" in {hit.source_id for hit in hits}
+    assert {hit.source_id for hit in hits} <= {"tickets:A-1", "docs:export"}
     assert all(hit.account_id in ("acme", None) for hit in hits)
 
 
@@ -281,10 +294,7 @@ def test_index_persists_across_opens(settings: Settings) -> None:
 
 
 def test_other_model_rejected(settings: Settings) -> None:
-    settings.index_dir.mkdir(parents=True)
-    client = chromadb.PersistentClient(
-        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    client = open_client(settings)
     client.create_collection(
         COLLECTION,
         embedding_function=None,
@@ -311,3 +321,118 @@ def test_drop_index_allows_rebuild(settings: Settings) -> None:
     assert dropped is True
     with Index(settings) as index:
         assert index.count() == 0
+
+
+def test_drop_index_removes_keyword_file(settings: Settings) -> None:
+    with Index(settings) as index:
+        index.upsert([ACME_NOTE])
+    assert keyword_path(settings).exists()
+
+    drop_index(settings)
+
+    assert not keyword_path(settings).exists()
+
+
+ERROR_TICKET = SourceText(
+    source_id="tickets:T-31",
+    kind="tickets",
+    account_id="acme",
+    date="2026-03-09",
+    title="Uploads rejected",
+    text="Every upload since Monday fails with error E_QUOTA_7731 and the file is dropped.",
+)
+
+
+@pytest.mark.parametrize("mode", ["keyword", "hybrid"])
+def test_exact_code_ranks_first(index: Index, mode: str) -> None:
+    index.upsert([ACME_NOTE, GLOBEX_TICKET, EXPORT_DOC, ERROR_TICKET])
+
+    hits = index.search("E_QUOTA_7731", k=3, mode=mode)
+
+    assert hits[0].source_id == "tickets:T-31"
+    assert hits[0].keyword_score is not None
+
+
+def test_row_id_is_searchable_by_keyword(index: Index) -> None:
+    """A ticket's text never names its own id; the keyword index matches it anyway."""
+    index.upsert([ACME_NOTE, GLOBEX_TICKET, ERROR_TICKET])
+
+    hits = index.search("what was T-31 about", k=1, mode="keyword")
+
+    assert [hit.source_id for hit in hits] == ["tickets:T-31"]
+
+
+def test_hybrid_hits_carry_both_scores(index: Index) -> None:
+    index.upsert([ACME_NOTE, GLOBEX_TICKET, EXPORT_DOC, ERROR_TICKET])
+
+    hits = index.search("Okta group sync", k=4)
+
+    assert hits[0].source_id == "notes:N-1"
+    assert hits[0].keyword_score is not None
+    assert all(hit.similarity is not None for hit in hits)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_hybrid_returns_one_passage_per_source(index: Index) -> None:
+    report = SourceText("notes:big", "notes", "acme", None, "Big", long_text("renewal"))
+    index.upsert([report, ACME_NOTE])
+
+    hits = index.search("renewal report usage", k=10)
+
+    assert len(hits) == len({hit.source_id for hit in hits}) == 2
+    assert report.text[hits[0].start : hits[0].end] == hits[0].text
+
+
+def test_dense_hits_have_no_keyword_score(index: Index) -> None:
+    index.upsert([ACME_NOTE])
+
+    hit = index.search("Okta", mode="dense")[0]
+
+    assert hit.keyword_score is None
+    assert hit.score == hit.similarity
+
+
+def test_keyword_follows_replaced_text(index: Index) -> None:
+    index.upsert([ERROR_TICKET])
+    edited = SourceText(
+        ERROR_TICKET.source_id, "tickets", "acme", None, "Uploads rejected", "Quota raised."
+    )
+
+    index.upsert([edited])
+
+    assert index.search("7731", mode="keyword") == []
+    assert [hit.text for hit in index.search("quota raised", mode="keyword")] == ["Quota raised."]
+
+
+def test_keyword_follows_delete(index: Index) -> None:
+    index.upsert([ERROR_TICKET, ACME_NOTE])
+
+    index.delete([ERROR_TICKET.source_id])
+
+    assert index.search("E_QUOTA_7731", mode="keyword") == []
+
+
+def test_keyword_file_rebuilt_from_chroma(settings: Settings) -> None:
+    with Index(settings) as index:
+        index.upsert([ERROR_TICKET, ACME_NOTE])
+    keyword_path(settings).unlink()
+
+    with Index(settings) as index:
+        hits = index.search("E_QUOTA_7731", mode="keyword")
+
+    assert [hit.source_id for hit in hits] == ["tickets:T-31"]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "NEAR(a b)", "*", "a AND OR NOT b", "é—ü"])
+def test_keyword_query_syntax_is_never_parsed(index: Index, query: str) -> None:
+    index.upsert([ACME_NOTE])
+
+    for mode in ("keyword", "hybrid"):
+        index.search(query, mode=mode)  # no error, whatever the punctuation
+
+
+def test_unknown_mode_or_fusion_rejected(index: Index) -> None:
+    with pytest.raises(InputError, match="'sparse'"):
+        index.search("sync", mode="sparse")
+    with pytest.raises(InputError, match="'average'"):
+        index.search("sync", fusion="average")

@@ -49,14 +49,25 @@ def format_hit(rank: int, hit, names: dict[str, str] | None = None) -> str:  # n
     passage = " ".join(hit.text.split())
     return (
         f"[{rank}] {hit.title} ({hit.kind}, {hit.date or 'undated'}, {owner}; "
-        f"source {hit.source_id}, chars {hit.start}-{hit.end}, score {hit.score:.2f})\n"
+        f"source {hit.source_id}, chars {hit.start}-{hit.end}{_match(hit)})\n"
         f"    {passage}"
     )
 
 
+def _match(hit) -> str:  # noqa: ANN001 - agent.retrieval.Hit
+    """Say why a passage matched: its similarity to the query, and whether a word matched."""
+    parts = []
+    if hit.similarity is not None:
+        parts.append(f"similarity {hit.similarity:.2f}")
+    if hit.keyword_score is not None:
+        parts.append("keyword match")
+    return "".join(f", {part}" for part in parts)
+
+
 # Ids such as ticket MW-1207 or complaint CFPB-3384392: looked up exactly before ranking.
 _SOURCE_ID = re.compile(r"\b[A-Z][A-Z0-9]{0,7}-[A-Za-z0-9]*\d[A-Za-z0-9]*\b")
-# Below this cosine similarity a passage rarely matches the query, and the output warns.
+# Below this cosine similarity a passage rarely matches the query; when no passage reaches
+# it and none matched a query word, the output warns.
 WEAK_SCORE = 0.25
 
 
@@ -71,31 +82,42 @@ def _collapse(hits: list, k: int, seen: set[str]) -> list:  # noqa: ANN001 - age
 
 
 def search(
-    ctx: ToolContext, query: str, account: str | None = None, kind: str | None = None, k: int = 5
+    ctx: ToolContext,
+    query: str,
+    account: str | None = None,
+    kind: str | None = None,
+    k: int = 5,
+    mode: str = "hybrid",
 ) -> ToolResult:
-    """Search notes, tickets and docs; scoped to one account (plus shared docs) when given."""
+    """Search notes, tickets and docs; scoped to one account (plus shared docs) when given.
+
+    An id in the query (ticket MW-1207) is looked up exactly first; the rest are ranked by
+    `mode`: hybrid (dense and keyword fused), dense or keyword.
+    """
     from agent.retrieval import open_index
 
     account_id = ctx.store.resolve_account(account).id if account else None
-    index = open_index(ctx.settings)
     kinds = [kind] if kind else ["tickets", "notes"]
     named = [f"{each}:{token}" for token in _SOURCE_ID.findall(query) for each in kinds]
-    exact = index.first_chunks(named, account_id) if named and kind != "docs" else []
-    seen = {hit.source_id for hit in exact}
-    ranked = index.search(query, k=3 * k, account_id=account_id, kind=kind)
-    hits = (exact + _collapse(ranked, k, seen))[:k]
+    with open_index(ctx.settings) as index:
+        exact = index.first_chunks(named, account_id) if named and kind != "docs" else []
+        seen = {hit.source_id for hit in exact}
+        ranked = index.search(query, k=3 * k, account_id=account_id, kind=kind, mode=mode)
+        hits = (exact + _collapse(ranked, k, seen))[:k]
+        empty_index = not hits and index.count() == 0
     if not hits:
         text = f"No passages match {query!r}."
-        if index.count() == 0:
+        if empty_index:
             text += " The index is empty: import notes, tickets or docs with `csm import`."
         return ToolResult("search", text, data={"query": query, "results": []})
     names = _account_names(ctx.store, {hit.account_id for hit in hits if hit.account_id})
     lines = [format_hit(rank, hit, names) for rank, hit in enumerate(hits, start=1)]
-    if not exact and hits[0].score < WEAK_SCORE:
+    best = max((hit.similarity or 0.0 for hit in hits), default=0.0)
+    if not exact and best < WEAK_SCORE and all(hit.keyword_score is None for hit in hits):
         lines.insert(
             0,
-            f"No close match: the best passage scores {hits[0].score:.2f}, so these "
-            "may not answer the question.",
+            f"No close match: the most similar passage scores {best:.2f} and none shares a "
+            "word with the question, so these may not answer it.",
         )
     return ToolResult(
         "search",

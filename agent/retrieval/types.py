@@ -35,6 +35,9 @@ class Hit:
     """One ranked passage and where it came from.
 
     `start` and `end` are character offsets of the passage inside the source's text.
+    `score` ranks the hits of one search and is comparable only within it; `similarity` is
+    the cosine similarity to the query when the search embedded it, and `keyword_score` the
+    BM25 score when the passage matched a query word.
     """
 
     source_id: str
@@ -48,6 +51,8 @@ class Hit:
     start: int
     end: int
     path: str | None = None
+    similarity: float | None = None
+    keyword_score: float | None = None
 
 
 @dataclass
