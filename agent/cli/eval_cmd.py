@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from agent.cli.common import handle_errors, open_context, print_json
+from agent.cli.common import command_store, handle_errors, open_context, print_json, stderr
 
 app = typer.Typer(help="Score the assistant against the evaluation sets.", no_args_is_help=True)
 
@@ -44,9 +44,8 @@ def routing_command(
         typer.echo(f"  miss: {miss['request']!r}: expected {miss['expected']}, got {miss['got']}")
 
 
-SENTIMENT_SET = (
-    EVALS_DIR.parent.parent / "shared" / "data" / "sentiment" / "uci_amazon_cells_labelled.tsv"
-)
+SHARED_DATA = EVALS_DIR.parent.parent / "shared" / "data"
+SENTIMENT_SET = SHARED_DATA / "sentiment" / "uci_amazon_cells_labelled.tsv"
 
 
 @app.command("sentiment")
@@ -75,3 +74,83 @@ def sentiment_command(
             f"  {label:<9} precision {scores.precision:.1%}  recall {scores.recall:.1%}  "
             f"({scores.support} sentences)"
         )
+
+
+@app.command("retrieval")
+@handle_errors
+def retrieval_command(
+    cases_file: Path = typer.Option(
+        EVALS_DIR / "retrieval.jsonl", "--cases", help="JSONL file of questions and answers."
+    ),
+    data_dir: Path = typer.Option(
+        SHARED_DATA,
+        "--data",
+        help="Folder holding docs/plausible, calls/ami and tickets/cfpb_complaints_sample.csv; "
+        "questions on a source that is missing are left out.",
+    ),
+    home: Path = typer.Option(
+        None,
+        "--home",
+        help="Home folder of the evaluation corpus (default: eval-retrieval under the cache "
+        "folder). Built on the first run, checked on later ones.",
+    ),
+    method: list[str] = typer.Option(
+        None, "--method", help="Only this method (dense, keyword, hybrid, ...); repeatable."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Score dense, keyword and hybrid search: hit@1, hit@3, hit@5 and MRR per method."""
+    from agent.config import load_settings
+    from agent.errors import InputError
+    from agent.evaluation.retrieval import (
+        eval_settings,
+        evaluate,
+        load_cases,
+        missing_answers,
+        prepare_corpus,
+    )
+    from agent.store.db import create_home
+
+    cases = load_cases(cases_file)
+    base = load_settings()
+    settings = eval_settings(base, home or base.cache_dir / "eval-retrieval")
+    create_home(settings)
+    store = command_store(settings)
+    try:
+        stderr(f"Preparing the evaluation corpus in {settings.home} ...")
+        loaded = prepare_corpus(settings, store, data_dir if data_dir.is_dir() else None, stderr)
+    finally:
+        store.close()
+    if not data_dir.is_dir():
+        stderr(f"{data_dir} is not a folder: only the sample business questions run.")
+    cases = [case for case in cases if case.corpus in loaded]
+    missing = missing_answers(settings, cases)
+    if missing:
+        raise InputError(
+            f"{len(missing)} answer(s) in {cases_file} are not in the corpus, e.g. "
+            f"{', '.join(missing[:3])}. Fix the ids in the file."
+        )
+    results = evaluate(settings, cases, method or None)
+    if as_json:
+        print_json(
+            {
+                "cases": str(cases_file),
+                "questions": len(cases),
+                "corpora": loaded,
+                "methods": [result.to_dict() for result in results],
+            }
+        )
+        return
+    typer.echo(f"Retrieval on {len(cases)} questions from {cases_file.name} ({', '.join(loaded)}):")
+    typer.echo(f"  {'method':<16} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} {'MRR':>6}")
+    for result in results:
+        score = result.overall
+        typer.echo(
+            f"  {result.name:<16} {score.hit_at(1):>6.1%} {score.hit_at(3):>6.1%} "
+            f"{score.hit_at(5):>6.1%} {score.mrr:>6.3f}"
+        )
+    styles = sorted(results[0].by_style)
+    typer.echo(f"\n  hit@3 by question style: {'  '.join(f'{name:>10}' for name in styles)}")
+    for result in results:
+        row = "  ".join(f"{result.by_style[name].hit_at(3):>10.1%}" for name in styles)
+        typer.echo(f"  {result.name:<24} {row}")
