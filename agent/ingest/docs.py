@@ -15,7 +15,8 @@ from typing import Any
 
 from agent.ingest.textfiles import split_front_matter, title_from_name
 
-DOC_SUFFIXES = frozenset({".md", ".mdx", ".markdown"})
+DOC_SUFFIXES = frozenset({".md", ".mdx", ".markdown", ".html", ".htm"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
@@ -35,6 +36,9 @@ _TAG = re.compile(
 _ALT = re.compile(r"\balt=(?:\"([^\"]*)\"|'([^']*)'|\{[\"']([^\"']*)[\"']\})")
 _ADMONITION = re.compile(r"^:::[ \t]*(\w+)?[ \t]*(.*)$", re.MULTILINE)
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_HEAD = re.compile(r"<head\b.*?</head\s*>|<!doctype[^>]*>", re.DOTALL | re.IGNORECASE)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.DOTALL | re.IGNORECASE)
 _BLOCK_TAGS = frozenset(
     {"div", "p", "br", "hr", "tr", "table", "thead", "tbody", "ul", "ol", "li", "details"}
     | {"summary", "section", "blockquote", "pre", "figure", "figcaption", "video"}
@@ -123,6 +127,21 @@ def doc_id_for(path: Path, root: Path | None) -> str:
     return path.relative_to(root).with_suffix("").as_posix()
 
 
+def _html_title(page: str) -> str | None:
+    match = _HTML_TITLE.search(page)
+    title = " ".join(html.unescape(match.group(1)).split()) if match else ""
+    return title or None
+
+
+def _html_as_markdown(page: str) -> str:
+    """Drop an HTML page's doctype and head, and write its headings as Markdown headings;
+    the other tags are left to `clean_markdown`."""
+    page = _HTML_HEAD.sub("", page)
+    return _HTML_HEADING.sub(
+        lambda m: "\n" + "#" * int(m.group(1)) + " " + " ".join(m.group(2).split()) + "\n", page
+    )
+
+
 def doc_from_text(path: Path, root: Path | None, text: str) -> dict[str, Any]:
     """Read one documentation page into raw doc values (id, title, description, body, updated).
 
@@ -130,6 +149,8 @@ def doc_from_text(path: Path, root: Path | None, text: str) -> dict[str, Any]:
     file name.
     """
     meta, body = split_front_matter(text)
+    if path.suffix.casefold() in HTML_SUFFIXES:
+        body, meta["title"] = _html_as_markdown(body), meta.get("title") or _html_title(body)
     body = clean_markdown(body)
     heading = _HEADING.search(body)
     title = meta.get("title") or (heading.group(1) if heading else None) or title_from_name(path)
