@@ -21,11 +21,11 @@ def rebuild_command(
 ) -> None:
     """Drop the search index and index every note, ticket and doc in the store again."""
     from agent.ingest import reindex_all
-    from agent.retrieval.index import drop_index
+    from agent.retrieval.index import drop_index, index_location
 
     settings, store = open_context()
     try:
-        stderr(f"Dropping the search index at {settings.index_dir} ...")
+        stderr(f"Dropping the search index at {index_location(settings)} ...")
         drop_index(settings)
         stderr("Indexing every note, ticket and doc in the store ...")
         stats = reindex_all(settings, store)
@@ -48,6 +48,7 @@ def status_command(
     """Count indexed sources and passages by kind, and list drift from the store."""
     from agent.ingest.indexing import sources_from_store
     from agent.retrieval import open_index
+    from agent.retrieval.index import index_location
     from agent.retrieval.types import KINDS
 
     settings, store = open_context()
@@ -66,9 +67,9 @@ def status_command(
         }
         drift = index.drift(sources)
     if as_json:
-        print_json({"index": str(settings.index_dir), "kinds": counts, "drift": drift})
+        print_json({"index": index_location(settings), "kinds": counts, "drift": drift})
         return
-    typer.echo(f"Search index at {settings.index_dir}")
+    typer.echo(f"Search index at {index_location(settings)}")
     for kind, row in counts.items():
         typer.echo(
             f"  {kind:<8} {row['indexed_sources']:>6} of {row['store_sources']:>6} sources "
