@@ -19,6 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import page
+
 ROOT = Path(__file__).resolve().parents[1]
 CSM = [sys.executable, "-m", "agent.cli.main"]
 RAVENSTACK = (
@@ -115,10 +117,11 @@ def measure(repeat: int, shared_data: Path) -> list[tuple[str, float, str]]:
     return rows
 
 
-def write_page(rows: list[tuple[str, float, str]], repeat: int) -> str:
+COMMANDS_HEADING = "Commands"
+
+
+def commands_section(rows: list[tuple[str, float, str]], repeat: int) -> str:
     lines = [
-        "# Benchmarks",
-        "",
         f"Measured on {date.today()} with `.venv/bin/python benchmarks/run.py --repeat {repeat}`",
         f"on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "Each command runs as a new process, so the figures include interpreter start-up and",
@@ -139,10 +142,9 @@ def main() -> None:
     parser.add_argument("--shared-data", type=Path, default=ROOT.parent / "shared" / "data")
     options = parser.parse_args()
     rows = measure(options.repeat, options.shared_data)
-    page = write_page(rows, options.repeat)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "benchmarks.md").write_text(page, encoding="utf-8")
-    print(page)
+    body = commands_section(rows, options.repeat)
+    page.write_section(COMMANDS_HEADING, body)
+    print(body)
 
 
 if __name__ == "__main__":
