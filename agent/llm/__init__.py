@@ -21,7 +21,8 @@ logger = logging.getLogger(__name__)
 CONNECT_HINT = (
     "No model is configured: answers come from computed facts and templates. To connect one, "
     "set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server such as Ollama, "
-    "vLLM or a llama.cpp server) and CSM_MODEL=openai:MODEL."
+    "vLLM or a llama.cpp server) and CSM_MODEL=openai:MODEL, or set "
+    "CSM_MODEL=llamacpp:PATH.gguf to run a local GGUF file."
 )
 # Seconds to wait for one model response before giving up. Local servers on a CPU can take
 # tens of seconds to read a long prompt, so this stays generous.
@@ -47,18 +48,27 @@ def model_name(settings: Settings) -> str:
 def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel, or None
     """Build the configured chat model, or return None when the setting is `none`.
 
+    `llamacpp:PATH` starts a llama.cpp server for the GGUF file on first use and stops it
+    when the process exits.
+
     Raises:
-        ConfigError: the spec is unknown, its key is missing, or OPENAI_BASE_URL is not an
-            http(s) URL.
+        ConfigError: the spec is unknown, its key is missing, OPENAI_BASE_URL is not an
+            http(s) URL, the GGUF file is missing or invalid, or xllamacpp is not installed.
+        RuntimeFailure: the llama.cpp server failed to start.
     """
     spec = settings.model
     if spec == "none":
         return None
     provider, _, name = spec.partition(":")
+    if provider == "llamacpp":
+        from agent.llm import llamacpp
+
+        return llamacpp.chat_model(name, settings.home / "logs")
     if provider != "openai" or not name:
         raise ConfigError(
             f"CSM_MODEL={spec!r} is not a supported model. Use `openai:MODEL` (with "
-            "OPENAI_BASE_URL for any OpenAI-compatible server) or `none`."
+            "OPENAI_BASE_URL for any OpenAI-compatible server), `llamacpp:PATH.gguf` for a "
+            "local GGUF file, or `none`."
         )
     base_url = settings.base_url
     if base_url is not None and not base_url.startswith(("http://", "https://")):
