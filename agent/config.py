@@ -20,7 +20,7 @@ class Settings:
         home: the folder that contains the store, the index, the outbox and the config.
         cache_dir: derived files rebuilt from installed packages (the ONNX embedding model,
             tokenizer files); safe to delete.
-        model: the chat model spec, `openai:MODEL` or `none`.
+        model: the chat model spec, `openai:MODEL`, `llamacpp:PATH.gguf` or `none`.
         api_key: the key for an OpenAI-compatible server, if any.
         base_url: the URL of an OpenAI-compatible server, if not the OpenAI API.
         company_name: the CSM's own company, named in drafts; None leaves it out.

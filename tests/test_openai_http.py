@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from agent.cli.main import app
+from agent.config import load_settings
+from agent.errors import RuntimeFailure
+from agent.llm import chat_model
 from tests.local_server import LocalServer
 
 
@@ -72,3 +77,85 @@ def test_ask_through_openai_compatible_server(
     tool_reply = [m for m in second["messages"] if m["role"] == "tool"]
     assert len(tool_reply) == 1
     assert tool_reply[0]["content"].startswith('<tool_output tool="at_risk_accounts">')
+
+
+def _model_at(url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202 - a chat model
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    monkeypatch.setenv("CSM_MODEL", "openai:local-test")
+    return chat_model(load_settings())
+
+
+EMPTY_REPLY = _completion({"role": "assistant", "content": ""}, "stop")
+
+
+def test_empty_reply_requested_again(monkeypatch: pytest.MonkeyPatch):
+    text_reply = _completion({"role": "assistant", "content": "Hello."}, "stop")
+    with ScriptedServer([EMPTY_REPLY, text_reply]) as server:
+        reply = _model_at(server.url, monkeypatch).invoke("hi")
+
+    assert reply.content == "Hello."
+    assert len(server.requests) == 2
+
+
+def test_empty_reply_twice_fails(monkeypatch: pytest.MonkeyPatch):
+    with ScriptedServer([EMPTY_REPLY, EMPTY_REPLY]) as server:
+        model = _model_at(server.url, monkeypatch)
+        with pytest.raises(RuntimeFailure) as caught:
+            model.invoke("hi")
+
+    message = str(caught.value)
+    assert f"The model server at {server.url} returned an empty reply 2 times" in message
+    assert "CSM_MODEL=none" in message
+    assert len(server.requests) == 2
+
+
+def _event_stream(*deltas: dict) -> bytes:
+    """Encode chat completion chunks, one per delta, as a server-sent event stream."""
+    events = []
+    for index, delta in enumerate(deltas):
+        last = index == len(deltas) - 1
+        chunk = {
+            "id": "chatcmpl-test",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "local-test",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": "stop" if last else None}],
+        }
+        events.append(f"data: {json.dumps(chunk)}\n\n")
+    events.append("data: [DONE]\n\n")
+    return "".join(events).encode()
+
+
+def test_empty_streamed_reply_twice_fails(monkeypatch: pytest.MonkeyPatch):
+    empty_stream = _event_stream({"role": "assistant", "content": ""}, {"content": ""})
+    with LocalServer(lambda _body: (200, "text/event-stream", empty_stream)) as server:
+        model = _model_at(server.url, monkeypatch)
+        with pytest.raises(RuntimeFailure) as caught:
+            list(model.stream("hi"))
+
+    assert "returned an empty reply 2 times" in str(caught.value)
+    assert len(server.bodies) == 2
+
+
+def test_streamed_reply_passes_through(monkeypatch: pytest.MonkeyPatch):
+    stream = _event_stream({"role": "assistant", "content": "Hel"}, {"content": "lo."})
+    with LocalServer(lambda _body: (200, "text/event-stream", stream)) as server:
+        chunks = list(_model_at(server.url, monkeypatch).stream("hi"))
+
+    assert "".join(chunk.text for chunk in chunks) == "Hello."
+    assert len(server.bodies) == 1
+
+
+class Verdict(BaseModel):
+    level: Literal["low", "high"]
+
+
+def test_structured_reply_cut_short_fails(monkeypatch: pytest.MonkeyPatch):
+    cut_short = _completion({"role": "assistant", "content": '{"level": "lo'}, "length")
+    with ScriptedServer([cut_short]) as server:
+        model = _model_at(server.url, monkeypatch).with_structured_output(Verdict)
+        with pytest.raises(RuntimeFailure) as caught:
+            model.invoke("Rate the risk.")
+
+    assert "stopped model 'local-test' at its max reply length" in str(caught.value)
+    assert server.requests[0]["response_format"]["type"] == "json_schema"

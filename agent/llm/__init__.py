@@ -8,6 +8,7 @@ error is one line that names the server URL and the fix, the same for every call
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,10 +16,13 @@ from typing import Any
 from agent.config import Settings
 from agent.errors import ConfigError, CsmError, RuntimeFailure
 
+logger = logging.getLogger(__name__)
+
 CONNECT_HINT = (
     "No model is configured: answers come from computed facts and templates. To connect one, "
     "set OPENAI_API_KEY (and OPENAI_BASE_URL for an OpenAI-compatible server such as Ollama, "
-    "vLLM or a llama.cpp server) and CSM_MODEL=openai:MODEL."
+    "vLLM or a llama.cpp server) and CSM_MODEL=openai:MODEL, or set "
+    "CSM_MODEL=llamacpp:PATH.gguf to run a local GGUF file."
 )
 # Seconds to wait for one model response before giving up. Local servers on a CPU can take
 # tens of seconds to read a long prompt, so this stays generous.
@@ -31,6 +35,9 @@ CONNECT_TIMEOUT = 5.0
 MAX_RETRIES = 1
 NO_MODEL_FIX = "or set CSM_MODEL=none to work without a model"
 MAX_DETAIL_CHARS = 200
+# Requests for one reply while the model returns neither text nor a tool call. A llama.cpp
+# server in auto tool mode can return such an empty reply, and a new sample may differ.
+EMPTY_REPLY_ATTEMPTS = 2
 
 
 def model_name(settings: Settings) -> str:
@@ -41,18 +48,27 @@ def model_name(settings: Settings) -> str:
 def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel, or None
     """Build the configured chat model, or return None when the setting is `none`.
 
+    `llamacpp:PATH` starts a llama.cpp server for the GGUF file on first use and stops it
+    when the process exits.
+
     Raises:
-        ConfigError: the spec is unknown, its key is missing, or OPENAI_BASE_URL is not an
-            http(s) URL.
+        ConfigError: the spec is unknown, its key is missing, OPENAI_BASE_URL is not an
+            http(s) URL, the GGUF file is missing or invalid, or xllamacpp is not installed.
+        RuntimeFailure: the llama.cpp server failed to start.
     """
     spec = settings.model
     if spec == "none":
         return None
     provider, _, name = spec.partition(":")
+    if provider == "llamacpp":
+        from agent.llm import llamacpp
+
+        return llamacpp.chat_model(name, settings.home / "logs")
     if provider != "openai" or not name:
         raise ConfigError(
             f"CSM_MODEL={spec!r} is not a supported model. Use `openai:MODEL` (with "
-            "OPENAI_BASE_URL for any OpenAI-compatible server) or `none`."
+            "OPENAI_BASE_URL for any OpenAI-compatible server), `llamacpp:PATH.gguf` for a "
+            "local GGUF file, or `none`."
         )
     base_url = settings.base_url
     if base_url is not None and not base_url.startswith(("http://", "https://")):
@@ -85,6 +101,9 @@ def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel,
 def _checked_chat_class() -> type:
     """Return ChatOpenAI subclassed so that its server failures raise csm's own errors.
 
+    A reply with neither text nor a tool call is requested again, up to
+    EMPTY_REPLY_ATTEMPTS requests in all, then raises RuntimeFailure.
+
     The class is built on first use, so that importing this module does not load LangChain.
     Only the synchronous calls are wrapped, because csm makes no asynchronous ones.
     """
@@ -94,13 +113,57 @@ def _checked_chat_class() -> type:
         def _server_url(self) -> str:
             return str(self.root_client.base_url).rstrip("/")
 
+        def _server_label(self) -> str:
+            return f"The model server at {self._server_url()}"
+
+        def _describe_error(self, error: Exception) -> CsmError | RuntimeFailure:
+            return describe_server_error(error, self._server_url(), self.model_name)
+
+        @contextmanager
+        def _server_errors(self) -> Iterator[None]:
+            import openai
+
+            try:
+                yield
+            except (openai.APIError, openai.LengthFinishReasonError) as error:
+                raise self._describe_error(error) from error
+
         def _generate(self, *args: Any, **kwargs: Any) -> Any:
-            with server_errors(self._server_url(), self.model_name):
-                return super()._generate(*args, **kwargs)
+            for attempt in range(1, EMPTY_REPLY_ATTEMPTS + 1):
+                with self._server_errors():
+                    result = super()._generate(*args, **kwargs)
+                if not _is_empty_reply(result.generations[0].message):
+                    return result
+                self._log_empty_reply(attempt)
+            raise self._empty_reply_error()
 
         def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            with server_errors(self._server_url(), self.model_name):
-                yield from super()._stream(*args, **kwargs)
+            for attempt in range(1, EMPTY_REPLY_ATTEMPTS + 1):
+                replied = False
+                with self._server_errors():
+                    for chunk in super()._stream(*args, **kwargs):
+                        replied = replied or not _is_empty_reply(chunk.message)
+                        yield chunk
+                if replied:
+                    return
+                self._log_empty_reply(attempt)
+            raise self._empty_reply_error()
+
+        def _log_empty_reply(self, attempt: int) -> None:
+            logger.warning(
+                "%s returned an empty reply from model %s (attempt %d of %d)",
+                self._server_url(),
+                self.model_name,
+                attempt,
+                EMPTY_REPLY_ATTEMPTS,
+            )
+
+        def _empty_reply_error(self) -> RuntimeFailure:
+            return RuntimeFailure(
+                f"{self._server_label()} returned an empty reply {EMPTY_REPLY_ATTEMPTS} times "
+                f"in a row (model {self.model_name!r}). Ask again in other words, or try a "
+                f"larger model in CSM_MODEL, {NO_MODEL_FIX}."
+            )
 
         # NOTE: a private method of langchain-openai 1.x, the one that reads the parsed
         # response into a ChatResult. A garbled response fails there with a plain
@@ -119,15 +182,11 @@ def _checked_chat_class() -> type:
     return CheckedChatOpenAI
 
 
-@contextmanager
-def server_errors(url: str, model: str) -> Iterator[None]:
-    """Raise the openai client's errors inside the block as ConfigError or RuntimeFailure."""
-    import openai
-
-    try:
-        yield
-    except openai.APIError as error:
-        raise describe_server_error(error, url, model) from error
+def _is_empty_reply(message: Any) -> bool:
+    """Return True for an AIMessage (or chunk) with no text and no tool call."""
+    calls = message.tool_calls or message.invalid_tool_calls
+    calls = calls or getattr(message, "tool_call_chunks", None)
+    return not calls and not message.text.strip()
 
 
 def describe_server_error(error: Exception, url: str, model: str) -> CsmError | RuntimeFailure:
@@ -139,6 +198,12 @@ def describe_server_error(error: Exception, url: str, model: str) -> CsmError | 
     import openai
 
     where = f"The model server at {url}"
+    if isinstance(error, openai.LengthFinishReasonError):
+        return RuntimeFailure(
+            f"{where} stopped model {model!r} at its max reply length before it finished a "
+            f"structured reply. Ask for less at once, or try another model in CSM_MODEL, "
+            f"{NO_MODEL_FIX}."
+        )
     if isinstance(error, openai.APITimeoutError):
         attempts = MAX_RETRIES + 1
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
