@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from agent.assistant import tools
+from agent.assistant.budget import context_tokens, fit_history, truncate_output
 from agent.assistant.router import route
 from agent.assistant.tools import ToolContext, ToolResult
 from agent.errors import CsmError, RuntimeFailure
@@ -19,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # LangGraph steps per request: each tool call takes two (the model's call, the tool's reply).
 MAX_GRAPH_STEPS = 12
+# A tool call that fails this many times with the same arguments ends the turn.
+MAX_SAME_FAILURES = 2
 
 
 @dataclass
@@ -31,6 +38,10 @@ class Answer:
     model: str | None
     hint: str | None = None
     data: list[dict[str, Any]] = field(default_factory=list)
+    # Side effects the tools proposed in this turn, waiting for the CSM's confirmation.
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    # Oldest history messages left out so that the turn fits the model's context.
+    trimmed: int = 0
 
 
 def _run_tool(ctx: ToolContext, name: str, arguments: dict) -> ToolResult:
@@ -40,6 +51,8 @@ def _run_tool(ctx: ToolContext, name: str, arguments: dict) -> ToolResult:
         "sentiment": tools.sentiment,
         "draft_email": tools.draft_email,
         "at_risk_accounts": tools.at_risk,
+        "schedule_followup": tools.schedule_followup,
+        "set_health_override": tools.set_health_override,
     }
     return functions[name](ctx, **arguments)
 
@@ -101,72 +114,226 @@ class AtRiskArgs(BaseModel):
     limit: int = Field(default=10, ge=1, le=50, description="How many accounts to list.")
 
 
+class FollowupArgs(BaseModel):
+    account: str = Field(description="The account's name or id.")
+    on: str = Field(description="The day to send it, as YYYY-MM-DD, from today to a year ahead.")
+    purpose: str = Field(
+        default="followup",
+        description="One of checkin, renewal, onboarding, risk, followup.",
+    )
+    contact: str | None = Field(
+        default=None,
+        description="Which of the account's contacts to write to: a name, a role (champion, "
+        "sponsor, admin) or their address on file. Leave empty to let the purpose pick. "
+        "Addresses that are not the account's contacts are rejected.",
+    )
+
+
+class OverrideArgs(BaseModel):
+    account: str = Field(description="The account's name or id.")
+    score: int = Field(ge=0, le=100, description="The health score to show, 0 to 100.")
+    note: str = Field(description="Why the computed score is wrong, in the CSM's words.")
+    days: int = Field(default=90, ge=1, le=365, description="Days until the override expires.")
+
+
 TOOL_SPECS = (
     ("search", SearchArgs, "Search call notes, support tickets and product docs; cites sources."),
     ("health", AccountArgs, "Explain an account's health score: components, drivers, missing."),
     ("sentiment", SentimentArgs, "Sentiment of a text or of an account's recent interactions."),
     ("draft_email", DraftEmailArgs, "Draft a verified email to the account's right contact."),
     ("at_risk_accounts", AtRiskArgs, "List the accounts most at risk with their main driver."),
+    (
+        "schedule_followup",
+        FollowupArgs,
+        "Propose a follow-up email to one of the account's contacts on a date. The CSM must "
+        "confirm it before anything is saved; tell them it is waiting.",
+    ),
+    (
+        "set_health_override",
+        OverrideArgs,
+        "Propose a manual health score with a note, only when the CSM asks for one. The CSM "
+        "must confirm it before it is written.",
+    ),
 )
 
 
 def _langchain_tools(ctx: ToolContext, calls: list[ToolResult]) -> list:
-    from langchain_core.tools import StructuredTool
+    from langchain_core.tools import StructuredTool, ToolException
 
     def make(name: str):  # noqa: ANN202 - returns the tool's callable
         def invoke(**arguments: Any) -> str:
             try:
                 result = _run_tool(ctx, name, arguments)
             except CsmError as error:
-                return f"Tool error: {error}"
+                # Raised as ToolException, the error goes back to the model as a failed call.
+                raise ToolException(f"Tool error: {error}") from None
             calls.append(result)
             # Tool output carries customer content: mark it as quoted data for the model.
-            return f'<tool_output tool="{name}">\n{quote_data(result.text)}\n</tool_output>'
+            text = quote_data(truncate_output(result.text))
+            return f'<tool_output tool="{name}">\n{text}\n</tool_output>'
 
         return invoke
 
     return [
         StructuredTool.from_function(
-            func=make(name), name=name, description=description, args_schema=schema
+            func=make(name),
+            name=name,
+            description=description,
+            args_schema=schema,
+            handle_tool_error=True,
         )
         for name, schema, description in TOOL_SPECS
     ]
 
 
-def answer_with_model(ctx: ToolContext, question: str, history: list | None = None) -> Answer:
-    """Let the LangChain agent choose tools and write the answer."""
-    from langchain.agents import create_agent
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 
-    calls: list[ToolResult] = []
-    graph = create_agent(
-        ctx.model,
-        tools=_langchain_tools(ctx, calls),
-        system_prompt=load_prompt("assistant_system.md"),
-    )
-    messages = list(history or []) + [{"role": "user", "content": question}]
+
+def neutralize_markdown(text: str) -> str:
+    """Turn Markdown images and links in model output into plain text.
+
+    A Markdown viewer fetches an image as soon as it shows it, so a model that was fed a
+    hostile ticket could leak data through an image URL. Images become `[image not
+    loaded: ALT (URL)]` and links `TEXT (URL)`, so the URL stays visible and nothing is
+    fetched by a viewer of the answer or of a saved chat.
+    """
+    text = _IMAGE.sub(lambda m: f"[image not loaded: {m.group(1)} ({m.group(2)})]", text)
+    return _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+
+
+class RepeatedToolFailure(Exception):
+    """The model called the same tool with the same arguments after it had failed."""
+
+
+def _failure_guard():  # noqa: ANN202 - a LangChain AgentMiddleware
+    """Build a middleware that ends the turn when one failing call is repeated."""
+    from langchain.agents.middleware import AgentMiddleware
+    from langchain_core.messages import ToolMessage
+
+    class FailureGuard(AgentMiddleware):
+        def __init__(self) -> None:
+            super().__init__()
+            self.failures: Counter[str] = Counter()
+
+        def wrap_tool_call(self, request, handler):  # noqa: ANN001, ANN201 - LangChain's types
+            call = request.tool_call
+            result = handler(request)
+            if isinstance(result, ToolMessage) and result.status == "error":
+                key = call["name"] + json.dumps(call.get("args"), sort_keys=True, default=str)
+                self.failures[key] += 1
+                if self.failures[key] >= MAX_SAME_FAILURES:
+                    raise RepeatedToolFailure(f"{call['name']}: {result.content}")
+            return result
+
+    return FailureGuard()
+
+
+Event = Callable[[str, Any], None]
+
+
+def answer_with_model(
+    ctx: ToolContext,
+    question: str,
+    history: list | None = None,
+    on_event: Event | None = None,
+) -> Answer:
+    """Let the LangChain agent choose tools and write the answer.
+
+    Args:
+        on_event: when given, the turn streams: it receives ("tool_call", {"name", "args"})
+            as the model calls each tool and ("token", text) as it writes the answer.
+    """
+    from langchain.agents import create_agent
+    from langchain_core.utils.function_calling import convert_to_openai_tool
     from langgraph.errors import GraphRecursionError
 
+    calls: list[ToolResult] = []
+    proposed_before = ctx.actions.last_number
+    system_prompt = load_prompt("assistant_system.md")
+    tool_list = _langchain_tools(ctx, calls)
+    fitted = fit_history(
+        system_prompt,
+        [convert_to_openai_tool(tool) for tool in tool_list],
+        history or [],
+        question,
+        context_tokens(ctx.settings.model),
+    )
+    graph = create_agent(
+        ctx.model, tools=tool_list, system_prompt=system_prompt, middleware=[_failure_guard()]
+    )
+    messages = fitted.history + [{"role": "user", "content": question}]
+    config = {"recursion_limit": MAX_GRAPH_STEPS}
+    stopped = ""
     try:
-        state = graph.invoke({"messages": messages}, {"recursion_limit": MAX_GRAPH_STEPS})
+        if on_event is None:
+            final = graph.invoke({"messages": messages}, config)["messages"][-1]
+        else:
+            final = _stream(graph, messages, config, on_event)
     except GraphRecursionError:
         raise RuntimeFailure(
             f"The model did not finish within {MAX_GRAPH_STEPS // 2} tool calls. Ask a narrower "
             "question, or name the account and what you need from it."
         ) from None
-    final = state["messages"][-1]
+    except RepeatedToolFailure as failure:
+        final = None
+        stopped = (
+            f"I stopped: the model repeated a tool call that had already failed ({failure}). "
+            "Rephrase the request, or name the account exactly."
+        )
     sources: list[str] = []
     for call in calls:
         sources.extend(source for source in call.sources if source not in sources)
     return Answer(
-        text=str(final.content),
+        text=stopped or neutralize_markdown(str(final.content)),
         tools=[call.tool for call in calls],
         sources=sources,
         model=ctx.model_name,
         data=[{"tool": call.tool, "result": call.data} for call in calls],
+        pending=[
+            _describe(action)
+            for action in ctx.actions.pending.values()
+            if action.number > proposed_before
+        ],
+        trimmed=fitted.dropped,
     )
 
 
-def answer(ctx: ToolContext, question: str, history: list | None = None) -> Answer:
+def _stream(graph, messages: list, config: dict, on_event: Event):  # noqa: ANN001, ANN202
+    """Run the graph, reporting tool calls and answer tokens; return the last message."""
+    final = None
+    modes = ["updates", "messages"]
+    for mode, chunk in graph.stream({"messages": messages}, config, stream_mode=modes):
+        if mode == "messages":
+            piece, metadata = chunk
+            # Only the agent's own model node writes the answer. A tool may call the model
+            # too (to write an email), and those tokens are not the answer.
+            from_agent = metadata.get("langgraph_node") == "model"
+            text = piece.content if isinstance(piece.content, str) else ""
+            if from_agent and text and not getattr(piece, "tool_call_chunks", None):
+                on_event("token", text)
+            continue
+        for update in chunk.values():
+            for message in (update or {}).get("messages", []):
+                final = message
+                for call in getattr(message, "tool_calls", None) or []:
+                    on_event("tool_call", {"name": call["name"], "args": call["args"]})
+    return final
+
+
+def _describe(action) -> dict[str, Any]:  # noqa: ANN001 - actions.PendingAction
+    return {
+        "number": action.number,
+        "kind": action.kind,
+        "account": action.account_name,
+        "summary": action.summary,
+        "command": action.command,
+    }
+
+
+def answer(
+    ctx: ToolContext, question: str, history: list | None = None, on_event: Event | None = None
+) -> Answer:
     """Answer a request with the model if one is configured, else through the router."""
     if not question.strip():
         raise CsmError(
@@ -174,4 +341,4 @@ def answer(ctx: ToolContext, question: str, history: list | None = None) -> Answ
         )
     if ctx.model is None:
         return answer_without_model(ctx, question)
-    return answer_with_model(ctx, question, history)
+    return answer_with_model(ctx, question, history, on_event)

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.assistant.agent import Answer, answer
-from agent.assistant.tools import ToolContext
+from agent.assistant.agent import Answer, Event, answer
+from agent.assistant.tools import ToolContext, apply_action
 from agent.errors import CsmError, InputError
 from agent.llm import CONNECT_HINT
 
@@ -15,13 +15,33 @@ HELP = """Commands:
   /account NAME  set the current account; questions without one refer to it
   /account       clear the current account
   /model         show the model in use and how to change it
+  /pending       list the actions waiting for your confirmation
+  /confirm N     carry out pending action N (a follow-up email, a health override)
+  /discard N     drop pending action N
   /save FILE     write this session's conversation to FILE as Markdown
   /reset         forget the conversation so far (here and in the saved history)
   /help          show this help
   /quit          leave (or Ctrl-D)"""
-COMMANDS = ("/account", "/model", "/save", "/reset", "/help", "/quit", "/exit")
+COMMANDS = (
+    "/account",
+    "/model",
+    "/pending",
+    "/confirm",
+    "/discard",
+    "/save",
+    "/reset",
+    "/help",
+    "/quit",
+    "/exit",
+)
 # Messages of earlier sessions given back to the model as context when a chat starts.
 HISTORY_MESSAGES = 20
+
+
+def _action_number(command: str, argument: str) -> int:
+    if not argument.isdigit():
+        raise InputError(f"Give the action's number: {command} N (/pending lists them).")
+    return int(argument)
 
 
 class EndSession(Exception):
@@ -82,6 +102,14 @@ class ChatSession:
             return f"Model: {self.ctx.model_name}. Set CSM_MODEL and restart the chat to change it."
         if name == "/save":
             return self._save(argument)
+        if name == "/pending":
+            pending = self.ctx.actions.pending.values()
+            return "\n".join(f"[{a.number}] {a.summary}" for a in pending) or "Nothing pending."
+        if name in ("/confirm", "/discard"):
+            action = self.ctx.actions.take(_action_number(name, argument))
+            if name == "/discard":
+                return f"Dropped: {action.summary}."
+            return apply_action(self.ctx, action)
         return f"Unknown command {name!r}. /help lists the commands."
 
     def _save(self, argument: str) -> str:
@@ -95,10 +123,10 @@ class ChatSession:
         exchanges = len(self.transcript) // 2
         return f"Saved {exchanges} exchange{'s' if exchanges != 1 else ''} to {path}"
 
-    def ask(self, line: str) -> Answer:
+    def ask(self, line: str, on_event: Event | None = None) -> Answer:
         """Answer one request in the context of the current account and the history."""
         question = f"{line} (about {self.account})" if self.account else line
-        result = answer(self.ctx, question, self.history)
+        result = answer(self.ctx, question, self.history, on_event)
         self.history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": result.text},

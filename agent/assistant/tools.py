@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.assistant.actions import ActionQueue
 from agent.config import Settings
 from agent.store import Store
 
@@ -24,12 +25,14 @@ class ToolResult:
 
 @dataclass
 class ToolContext:
-    """The settings, store and chat model (None without one) that every tool reads."""
+    """The settings, store and chat model (None without one) that every tool reads, and the
+    queue where tools with side effects leave their proposals."""
 
     settings: Settings
     store: Store
     model: Any = None
     model_name: str = ""
+    actions: ActionQueue = field(default_factory=ActionQueue)
 
 
 def address(name: str | None, email: str | None) -> str:
@@ -191,17 +194,8 @@ def sentiment(ctx: ToolContext, account: str | None = None, text: str | None = N
 
 def draft_email(ctx: ToolContext, account: str, purpose: str = "checkin") -> ToolResult:
     """Draft an email of the given purpose to the account's right contact."""
-    from agent.drafting.email import draft_email as build
-
     record = ctx.store.resolve_account(account)
-    draft = build(
-        ctx.store,
-        record,
-        purpose,
-        model=ctx.model,
-        model_name=ctx.model_name,
-        settings=ctx.settings,
-    )
+    draft = _draft(ctx, record, purpose)
     header = (
         f"To: {address(draft.to_name, draft.to_email)}\n"
         f"From: {address(draft.from_name, draft.from_email)}\n"
@@ -217,3 +211,106 @@ def draft_email(ctx: ToolContext, account: str, purpose: str = "checkin") -> Too
         text += f"\nWarning: {warning}"
     sources = [fact.source for fact in draft.facts.facts]
     return ToolResult("draft_email", text, sorted(set(sources)), draft.model_dump(mode="json"))
+
+
+def _draft(ctx: ToolContext, record, purpose: str, to: str | None = None):  # noqa: ANN001, ANN202
+    """Draft an email for the account, with the context's model when there is one."""
+    from agent.drafting.email import draft_email as build
+
+    return build(
+        ctx.store,
+        record,
+        purpose,
+        model=ctx.model,
+        model_name=ctx.model_name,
+        settings=ctx.settings,
+        to=to,
+    )
+
+
+def schedule_followup(
+    ctx: ToolContext,
+    account: str,
+    on: str,
+    purpose: str = "followup",
+    contact: str | None = None,
+) -> ToolResult:
+    """Propose a follow-up email on a date; it is saved only when the CSM confirms it."""
+    from agent.assistant.actions import parse_followup_date
+
+    record = ctx.store.resolve_account(account)
+    send_on = parse_followup_date(on)
+    draft = _draft(ctx, record, purpose, contact)
+    if not draft.verification.ok:
+        unsupported = ", ".join(draft.verification.unsupported)
+        return ToolResult(
+            "schedule_followup",
+            f"Not scheduled: the draft failed verification (unsupported: {unsupported}).",
+        )
+    to = address(draft.to_name, draft.to_email)
+    target = f" --to {contact!r}" if contact else ""
+    action = ctx.actions.propose(
+        kind="schedule_followup",
+        account_id=record.id,
+        account_name=record.name,
+        summary=f"Schedule a {purpose} email to {to} for {send_on}: {draft.subject!r}",
+        command=f"csm draft email {record.name!r} --purpose {purpose}{target}",
+        values={"draft": draft, "send_on": send_on},
+    )
+    text = (
+        f"Proposed action {action.number}, waiting for the CSM: {action.summary}.\n"
+        f"Draft:\n{draft.body}\n"
+        "Nothing is saved or sent until the CSM confirms it."
+    )
+    return ToolResult("schedule_followup", text, sorted({f.source for f in draft.facts.facts}))
+
+
+def set_health_override(
+    ctx: ToolContext, account: str, score: int, note: str, days: int = 90
+) -> ToolResult:
+    """Propose a manual health score; it is written only when the CSM confirms it."""
+    from agent.errors import InputError
+
+    record = ctx.store.resolve_account(account)
+    if not 0 <= score <= 100:
+        raise InputError(f"Override score {score} is out of range; give 0 to 100.")
+    if not note.strip():
+        raise InputError("An override needs a note saying why.")
+    action = ctx.actions.propose(
+        kind="set_health_override",
+        account_id=record.id,
+        account_name=record.name,
+        summary=f"Set {record.name}'s health to {score} for {days} days ({note.strip()!r})",
+        command=(
+            f"csm health override {record.name!r} --score {score} --note {note.strip()!r} "
+            f"--days {days}"
+        ),
+        values={"score": score, "note": note.strip(), "days": days},
+    )
+    text = (
+        f"Proposed action {action.number}, waiting for the CSM: {action.summary}. "
+        "Nothing changes until the CSM confirms it."
+    )
+    return ToolResult("set_health_override", text)
+
+
+def apply_action(ctx: ToolContext, action) -> str:  # noqa: ANN001 - actions.PendingAction
+    """Carry out a confirmed action and say what changed."""
+    if action.kind == "schedule_followup":
+        from agent.assistant.actions import save_scheduled
+
+        path = save_scheduled(
+            action.values["draft"], ctx.settings.outbox_dir, action.values["send_on"]
+        )
+        return f"Scheduled: {action.summary}. Saved to {path}; nothing is sent from there."
+    from agent.insights.overrides import set_override
+
+    override = set_override(
+        ctx.store,
+        action.account_id,
+        action.values["score"],
+        action.values["note"],
+        days=action.values["days"],
+        author="csm chat",
+    )
+    return f"Override set for {action.account_name}: {override.score} until {override.expires_on}."

@@ -15,11 +15,33 @@ def _context():  # noqa: ANN202 - returns a ToolContext
     return ToolContext(settings, store, chat_model(settings), model_name(settings))
 
 
-def _render(answer) -> str:  # noqa: ANN001 - agent.assistant.agent.Answer
-    lines = [answer.text]
+def _render(answer, in_chat: bool = False, streamed: bool = False) -> str:  # noqa: ANN001
+    lines = [] if streamed else [answer.text]
     if answer.sources:
         lines.append("\nSources: " + "; ".join(answer.sources[:10]))
+    for action in answer.pending:
+        how = (
+            f"type /confirm {action['number']} to do it"
+            if in_chat
+            else f"confirm it in `csm chat`, or run: {action['command']}"
+        )
+        lines.append(f"\nWaiting for you [{action['number']}]: {action['summary']} ({how}).")
     return "\n".join(lines)
+
+
+class _StreamPrinter:
+    """Show a streamed turn: tool calls dimmed on stderr, the answer's words on stdout."""
+
+    def __init__(self) -> None:
+        self.streamed = False
+
+    def __call__(self, kind: str, payload) -> None:  # noqa: ANN001 - str or dict
+        if kind == "tool_call":
+            shown = ", ".join(f"{key}={value!r}" for key, value in payload["args"].items())
+            typer.secho(f"  -> {payload['name']}({shown})", err=True, dim=True)
+        elif kind == "token":
+            typer.echo(payload, nl=False)
+            self.streamed = True
 
 
 @handle_errors
@@ -59,21 +81,26 @@ def chat_command() -> None:
             return
         if not line:
             continue
+        printer = _StreamPrinter()
         try:
             if line.startswith("/"):
                 typer.echo(session.command(line))
                 continue
-            result = session.ask(line)
+            result = session.ask(line, printer if ctx.model is not None else None)
         except EndSession:
             return
         except KeyboardInterrupt:
-            typer.echo("(stopped)")
+            typer.echo("\n(stopped)")
             continue
         except (CsmError, RuntimeFailure) as error:
             # The session goes on, so a server that is down for one request can be retried.
             typer.echo(f"Error: {error}")
             continue
-        typer.echo(_render(result))
+        if printer.streamed:
+            typer.echo("")
+        rendered = _render(result, in_chat=True, streamed=printer.streamed)
+        if rendered:
+            typer.echo(rendered)
         if result.hint and not hinted:
             stderr(result.hint)
             hinted = True

@@ -34,10 +34,25 @@ def to_message(draft: EmailDraft, now: datetime | None = None) -> EmailMessage:
     return message
 
 
-def save_draft(draft: EmailDraft, outbox: Path, now: datetime | None = None) -> Path:
-    """Write the draft as `<outbox>/drafts/<timestamp>-<account>-<purpose>.eml`; return the path."""
+def save_draft(
+    draft: EmailDraft,
+    outbox: Path,
+    now: datetime | None = None,
+    folder_name: str = DRAFTS_FOLDER,
+    headers: dict[str, str] | None = None,
+) -> Path:
+    """Write the draft as `<outbox>/<folder_name>/<timestamp>-<account>-<purpose>.eml`.
+
+    Args:
+        headers: extra header fields to add, such as a date to send on.
+
+    Returns:
+        The path written.
+    """
     message = to_message(draft, now)
-    folder = outbox / DRAFTS_FOLDER
+    for name, value in (headers or {}).items():
+        message[name] = value
+    folder = outbox / folder_name
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     account = re.sub(r"[^A-Za-z0-9_-]+", "_", draft.account_id)
