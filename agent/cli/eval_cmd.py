@@ -21,27 +21,47 @@ def routing_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Score the no-model router's choice of tool and arguments on the sample business."""
-    from agent.evaluation.routing import evaluate_router, load_cases
+    """Score the choice of tool and arguments: the no-model router, and the configured model."""
+    from agent.assistant.tools import ToolContext
+    from agent.evaluation.routing import evaluate_model, evaluate_router, load_cases
+    from agent.llm import chat_model, model_name
 
-    _settings, store = open_context()
-    result = evaluate_router(store, load_cases(cases_file))
+    settings, store = open_context()
+    cases = load_cases(cases_file)
+    results = [("keywords (no model)", evaluate_router(store, cases))]
+    model = chat_model(settings)
+    if model is not None:
+        name = model_name(settings)
+        stderr(f"Asking {name} to route {len(cases)} requests ...")
+        results.append(
+            (f"model {name}", evaluate_model(ToolContext(settings, store, model, name), cases))
+        )
     if as_json:
         print_json(
             {
-                "router": "keywords (no model)",
-                "cases": result.cases,
-                "tool_accuracy": result.tool_accuracy,
-                "argument_accuracy": result.argument_accuracy,
-                "misses": result.misses,
+                "cases": len(cases),
+                "backends": [
+                    {
+                        "backend": backend,
+                        "tool_accuracy": result.tool_accuracy,
+                        "argument_accuracy": result.argument_accuracy,
+                        "misses": result.misses,
+                    }
+                    for backend, result in results
+                ],
             }
         )
         return
-    typer.echo(f"No-model router on {result.cases} requests from {cases_file.name}:")
-    typer.echo(f"  tool accuracy      {result.tool_accuracy:.0%} ({result.tool_correct})")
-    typer.echo(f"  argument accuracy  {result.argument_accuracy:.0%} ({result.arguments_correct})")
-    for miss in result.misses:
-        typer.echo(f"  miss: {miss['request']!r}: expected {miss['expected']}, got {miss['got']}")
+    for backend, result in results:
+        typer.echo(f"{backend} on {result.cases} requests from {cases_file.name}:")
+        typer.echo(f"  tool accuracy      {result.tool_accuracy:.0%} ({result.tool_correct})")
+        typer.echo(
+            f"  argument accuracy  {result.argument_accuracy:.0%} ({result.arguments_correct})"
+        )
+        for miss in result.misses:
+            typer.echo(
+                f"  miss: {miss['request']!r}: expected {miss['expected']}, got {miss['got']}"
+            )
 
 
 SHARED_DATA = EVALS_DIR.parent.parent / "shared" / "data"
