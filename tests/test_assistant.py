@@ -128,3 +128,39 @@ def test_router_prefers_named_id_over_other_name(demo_store):
     chosen = route(f"draft an email to {target.id} about the Northwind Studios issue", demo_store)
 
     assert chosen.tool == "clarify"
+
+
+def test_agent_brief_then_metrics(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("account_brief", {"account": NORTHWIND}, "c1"),
+            _tool_call("metrics", {"start": "2026-01-01", "end": "2026-06-30"}, "c2"),
+            AIMessage(content="Brief and retention above."),
+        ]
+    )
+    ctx = ToolContext(demo_settings, demo_store, model, "scripted")
+
+    result = answer(ctx, "Brief me on Northwind Studios and give me GRR for H1")
+
+    model.assert_done()
+    assert result.tools == ["account_brief", "metrics"]
+    brief, retention = [m.content for m in model.calls[2] if isinstance(m, ToolMessage)]
+    assert "Northwind Studios (MW-A045), as of" in brief
+    assert "Linnea Lindqvist (champion)" in brief
+    assert "Retention from 2026-01-01 to 2026-06-30" in retention
+    assert "GRR" in retention
+
+
+def test_metrics_tool_rejects_bad_dates(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("metrics", {"start": "last spring"}, "c1"),
+            AIMessage(content="Which dates?"),
+        ]
+    )
+
+    answer(ToolContext(demo_settings, demo_store, model, "scripted"), "GRR since last spring")
+
+    model.assert_done()
+    error = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
+    assert "Dates must be YYYY-MM-DD" in error.content

@@ -51,6 +51,8 @@ def _run_tool(ctx: ToolContext, name: str, arguments: dict) -> ToolResult:
         "sentiment": tools.sentiment,
         "draft_email": tools.draft_email,
         "at_risk_accounts": tools.at_risk,
+        "account_brief": tools.account_brief,
+        "metrics": tools.metrics,
         "schedule_followup": tools.schedule_followup,
         "set_health_override": tools.set_health_override,
     }
@@ -114,6 +116,17 @@ class AtRiskArgs(BaseModel):
     limit: int = Field(default=10, ge=1, le=50, description="How many accounts to list.")
 
 
+class MetricsArgs(BaseModel):
+    start: str | None = Field(
+        default=None,
+        description="First day of the period, YYYY-MM-DD. Leave empty for a year before the end.",
+    )
+    end: str | None = Field(
+        default=None,
+        description="Last day of the period, YYYY-MM-DD. Leave empty for the book's latest date.",
+    )
+
+
 class FollowupArgs(BaseModel):
     account: str = Field(description="The account's name or id.")
     on: str = Field(description="The day to send it, as YYYY-MM-DD, from today to a year ahead.")
@@ -142,6 +155,18 @@ TOOL_SPECS = (
     ("sentiment", SentimentArgs, "Sentiment of a text or of an account's recent interactions."),
     ("draft_email", DraftEmailArgs, "Draft a verified email to the account's right contact."),
     ("at_risk_accounts", AtRiskArgs, "List the accounts most at risk with their main driver."),
+    (
+        "account_brief",
+        AccountArgs,
+        "One account at a glance: plan, ARR, renewal, health, usage trend, contacts and their "
+        "roles, open tickets and recent notes, each fact with its source.",
+    ),
+    (
+        "metrics",
+        MetricsArgs,
+        "Retention of the whole book over a period: GRR, NRR, logo retention, expansion, "
+        "contraction and churned ARR, with the counts behind them.",
+    ),
     (
         "schedule_followup",
         FollowupArgs,

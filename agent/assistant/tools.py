@@ -7,7 +7,7 @@ as a dict for `--json`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from agent.assistant.actions import ActionQueue
@@ -154,6 +154,43 @@ def health(ctx: ToolContext, account: str) -> ToolResult:
     report = health_for(ctx.store, record.id)
     sources = sorted({s for c in report.components for s in c.sources})
     return ToolResult("health", health_text(report), sources, report.to_dict())
+
+
+def account_brief(ctx: ToolContext, account: str) -> ToolResult:
+    """Summarise one account: plan, renewal, health, usage, contacts, open tickets, notes."""
+    from agent.drafting.facts import build_fact_sheet
+
+    record = ctx.store.resolve_account(account)
+    sheet = build_fact_sheet(ctx.store, record, "checkin", ctx.settings)
+    lines = [f"{sheet.account_name} ({sheet.account_id}), as of {sheet.as_of}:"]
+    lines += [f"- {fact.name}: {fact.value} (source: {fact.source})" for fact in sheet.facts]
+    people = [
+        f"{c.name} ({c.role or 'no role'}{'' if c.is_active else ', left'})" for c in sheet.contacts
+    ]
+    lines.append("- contacts: " + (", ".join(people) or "none on file"))
+    for ticket in sheet.open_tickets:
+        flag = ", escalated" if ticket.escalated else ""
+        lines.append(f"- open ticket {ticket.id}: {ticket.subject} ({ticket.submitted}{flag})")
+    for note in sheet.recent_notes:
+        lines.append(f"- note {note.id}: {note.title} ({note.note_date})")
+    sources = sorted({fact.source for fact in sheet.facts})
+    return ToolResult("account_brief", "\n".join(lines), sources, sheet.model_dump(mode="json"))
+
+
+def metrics(ctx: ToolContext, start: str | None = None, end: str | None = None) -> ToolResult:
+    """Compute GRR, NRR and logo retention for the book over a period (default: a year)."""
+    from datetime import date
+
+    from agent.errors import InputError
+    from agent.insights.metrics import metrics_text, retention_metrics
+
+    try:
+        period = [date.fromisoformat(value) if value else None for value in (start, end)]
+    except ValueError:
+        raise InputError(f"Dates must be YYYY-MM-DD; got start={start!r}, end={end!r}.") from None
+    result = retention_metrics(ctx.store, *period)
+    sources = [f"subscriptions from {result.period_start} to {result.period_end}"]
+    return ToolResult("metrics", metrics_text(result), sources, asdict(result))
 
 
 def at_risk(ctx: ToolContext, limit: int = 10) -> ToolResult:

@@ -19,41 +19,6 @@ def _parse_date(value: str | None, option: str) -> date | None:
         raise InputError(f"Invalid {option} {value!r}: expected a date as YYYY-MM-DD.") from None
 
 
-def _percent(value: float | None) -> str:
-    return "undefined" if value is None else f"{value:.1%}"
-
-
-def _accounts(count: int) -> str:
-    return f"{count} account" if count == 1 else f"{count} accounts"
-
-
-def _metrics_text(metrics) -> str:  # noqa: ANN001 - RetentionMetrics, imported lazily
-    m = metrics
-    lines = [
-        f"Retention from {m.period_start} to {m.period_end}, on the {m.cohort_accounts} "
-        f"accounts with ARR on {m.period_start} (new logos excluded)",
-        f"  GRR             {_percent(m.grr)}",
-        f"  NRR             {_percent(m.nrr)}",
-        f"  Logo retention  {_percent(m.logo_retention)} "
-        f"({m.cohort_accounts - m.accounts_churned} of {m.cohort_accounts} accounts kept)",
-        f"  Starting ARR    {m.starting_arr:>14,.0f}",
-        f"  Expansion     + {m.expansion:>14,.0f}  ({_accounts(m.accounts_expanded)})",
-        f"  Contraction   - {m.contraction:>14,.0f}  ({_accounts(m.accounts_contracted)})",
-        f"  Churned ARR   - {m.churned_arr:>14,.0f}  ({_accounts(m.accounts_churned)})",
-        f"  Ending ARR      {m.ending_arr:>14,.0f}  (of the same accounts; "
-        f"{m.accounts_flat} unchanged)",
-        f"New logos excluded: {m.new_logos_excluded}, with {m.new_logo_arr_excluded:,.0f} ARR "
-        f"on {m.period_end}.",
-    ]
-    if m.accounts_lapsed_and_returned:
-        lines.append(
-            "Lapsed to zero ARR inside the period and back above zero by its end, so counted "
-            f"as retained: {_accounts(m.accounts_lapsed_and_returned)}."
-        )
-    lines.extend(m.notes)
-    return "\n".join(lines)
-
-
 @handle_errors
 def metrics_command(
     period_start: str = typer.Option(
@@ -70,7 +35,7 @@ def metrics_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Compute GRR, NRR and logo retention of the accounts that had ARR when the period began."""
-    from agent.insights.metrics import retention_metrics
+    from agent.insights.metrics import metrics_text, retention_metrics
 
     start = _parse_date(period_start, "--from")
     end = _parse_date(period_end, "--to")
@@ -79,7 +44,7 @@ def metrics_command(
     if as_json:
         print_json(metrics.to_dict())
         return
-    typer.echo(_metrics_text(metrics))
+    typer.echo(metrics_text(metrics))
 
 
 def _backtest_text(report) -> str:  # noqa: ANN001 - BacktestReport, imported lazily

@@ -316,6 +316,41 @@ def retention_metrics(
     return compute_metrics(history, start, end)
 
 
+def _percent(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.1%}"
+
+
+def _accounts(count: int) -> str:
+    return f"{count} account" if count == 1 else f"{count} accounts"
+
+
+def metrics_text(m: RetentionMetrics) -> str:
+    """Render retention metrics as the plain text that the CLI and the assistant show."""
+    lines = [
+        f"Retention from {m.period_start} to {m.period_end}, on the {m.cohort_accounts} "
+        f"accounts with ARR on {m.period_start} (new logos excluded)",
+        f"  GRR             {_percent(m.grr)}",
+        f"  NRR             {_percent(m.nrr)}",
+        f"  Logo retention  {_percent(m.logo_retention)} "
+        f"({m.cohort_accounts - m.accounts_churned} of {m.cohort_accounts} accounts kept)",
+        f"  Starting ARR    {m.starting_arr:>14,.0f}",
+        f"  Expansion     + {m.expansion:>14,.0f}  ({_accounts(m.accounts_expanded)})",
+        f"  Contraction   - {m.contraction:>14,.0f}  ({_accounts(m.accounts_contracted)})",
+        f"  Churned ARR   - {m.churned_arr:>14,.0f}  ({_accounts(m.accounts_churned)})",
+        f"  Ending ARR      {m.ending_arr:>14,.0f}  (of the same accounts; "
+        f"{m.accounts_flat} unchanged)",
+        f"New logos excluded: {m.new_logos_excluded}, with {m.new_logo_arr_excluded:,.0f} ARR "
+        f"on {m.period_end}.",
+    ]
+    if m.accounts_lapsed_and_returned:
+        lines.append(
+            "Lapsed to zero ARR inside the period and back above zero by its end, so counted "
+            f"as retained: {_accounts(m.accounts_lapsed_and_returned)}."
+        )
+    lines.extend(m.notes)
+    return "\n".join(lines)
+
+
 __all__ = [
     "AccountMovement",
     "Contract",
@@ -324,6 +359,7 @@ __all__ = [
     "arr_on",
     "compute_metrics",
     "load_history",
+    "metrics_text",
     "retention_metrics",
     "year_before",
 ]
