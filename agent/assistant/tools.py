@@ -211,6 +211,13 @@ def sentiment(ctx: ToolContext, account: str | None = None, text: str | None = N
     """Score the sentiment of a text, or of an account's recent notes, tickets and comments."""
     from agent.insights.render import sentiment_text
 
+    if text and ctx.model is not None:
+        from agent.insights.model_sentiment import classify
+
+        judged = classify(ctx.model, text)
+        by = ctx.model_name if judged.by == "model" else "VADER"
+        summary = f"{judged.label}: {judged.reason} ({by})"
+        return ToolResult("sentiment", summary, [], {"text": text, **judged.model_dump()})
     if text:
         from agent.insights.sentiment import score_text
 

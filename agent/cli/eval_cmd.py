@@ -74,26 +74,44 @@ def sentiment_command(
     labelled_file: Path = typer.Option(
         SENTIMENT_SET, "--file", help="TSV of sentence and label (1 positive, 0 negative)."
     ),
+    limit: int = typer.Option(
+        None, "--limit", min=1, help="Only the first N sentences (each costs a model request)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Score VADER sentiment against labelled sentences: accuracy, precision, recall."""
+    """Score sentiment against labelled sentences: VADER, and the configured model."""
     from dataclasses import asdict
 
-    from agent.evaluation.sentiment import evaluate_vader, load_labelled
+    from agent.config import load_settings
+    from agent.evaluation.sentiment import evaluate_model, evaluate_vader, load_labelled
+    from agent.llm import chat_model, model_name
 
-    result = evaluate_vader(load_labelled(labelled_file))
+    rows = load_labelled(labelled_file)[:limit]
+    results = [evaluate_vader(rows)]
+    settings = load_settings()
+    model = chat_model(settings)
+    if model is not None:
+        stderr(f"Asking {model_name(settings)} to label {len(rows)} sentences ...")
+        results.append(evaluate_model(rows, model, model_name(settings)))
     if as_json:
-        print_json({"file": str(labelled_file), **asdict(result)})
+        document = {"file": str(labelled_file), **asdict(results[0])}
+        document["classifiers"] = [asdict(result) for result in results]
+        print_json(document)
         return
-    typer.echo(f"{result.classifier}\non {result.sentences} sentences from {labelled_file.name}:")
-    typer.echo(
-        f"  accuracy  {result.accuracy:.1%}  ({result.neutral} scored neutral, counted wrong)"
-    )
-    for label, scores in result.classes.items():
+    for result in results:
         typer.echo(
-            f"  {label:<9} precision {scores.precision:.1%}  recall {scores.recall:.1%}  "
-            f"({scores.support} sentences)"
+            f"{result.classifier}\non {result.sentences} sentences from {labelled_file.name}:"
         )
+        typer.echo(
+            f"  accuracy  {result.accuracy:.1%}  ({result.neutral} scored neutral, counted wrong)"
+        )
+        if result.fallbacks:
+            typer.echo(f"  {result.fallbacks} unreadable model replies were labelled by VADER")
+        for label, scores in result.classes.items():
+            typer.echo(
+                f"  {label:<9} precision {scores.precision:.1%}  recall {scores.recall:.1%}  "
+                f"({scores.support} sentences)"
+            )
 
 
 @app.command("retrieval")

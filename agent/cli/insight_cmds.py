@@ -94,7 +94,8 @@ def sentiment_command(
     text: str = typer.Option(None, "--text", help="Score this text instead of an account."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Score sentiment with VADER: of a text, or of an account's recent interactions."""
+    """Score sentiment: of a text (by the model when one is configured, else VADER), or of an
+    account's recent interactions (VADER)."""
     from agent.assistant.tools import ToolContext, sentiment
     from agent.config import load_settings
 
@@ -102,6 +103,17 @@ def sentiment_command(
         raise InputError("Give an account name or --text TEXT, not both and not neither.")
     if text is not None and not text.strip():
         raise InputError("--text is empty. Pass the text to score, e.g. --text 'Exports fail'.")
+    settings = load_settings()
+    if text is not None and settings.has_model:
+        from agent.llm import chat_model, model_name
+
+        ctx = ToolContext(settings, None, chat_model(settings), model_name(settings))
+        result = sentiment(ctx, text=text)
+        if as_json:
+            print_json(result.data)
+        else:
+            typer.echo(result.text)
+        return
     if text is not None:
         from agent.insights.sentiment import score_text
 

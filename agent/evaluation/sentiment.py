@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +27,11 @@ class SentimentEvaluation:
     classifier: str
     sentences: int
     accuracy: float
-    # Sentences VADER scores neutral; counted as wrong, since the set has no neutral label.
+    # Sentences scored neutral; counted as wrong, since the set has no neutral label.
     neutral: int
     classes: dict[str, ClassScores] = field(default_factory=dict)
+    # Sentences a model left unreadable twice, so VADER labelled them.
+    fallbacks: int = 0
 
 
 def load_labelled(path: Path) -> list[tuple[str, str]]:
@@ -48,9 +51,11 @@ def load_labelled(path: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def evaluate_vader(rows: list[tuple[str, str]]) -> SentimentEvaluation:
-    """Classify each sentence with VADER's compound thresholds and compare with its label."""
-    predicted = [score_text(sentence).label for sentence, _label in rows]
+def evaluate(
+    rows: list[tuple[str, str]], predict: Callable[[str], str], classifier: str
+) -> SentimentEvaluation:
+    """Label each sentence with `predict` and compare with its label."""
+    predicted = [predict(sentence) for sentence, _label in rows]
     truth = [label for _sentence, label in rows]
     correct = sum(p == t for p, t in zip(predicted, truth, strict=True))
     classes = {}
@@ -64,9 +69,35 @@ def evaluate_vader(rows: list[tuple[str, str]]) -> SentimentEvaluation:
             support=support,
         )
     return SentimentEvaluation(
-        classifier="VADER (vaderSentiment 3.3.2), compound >= 0.05 positive, <= -0.05 negative",
+        classifier=classifier,
         sentences=len(rows),
         accuracy=correct / len(rows) if rows else 0.0,
         neutral=predicted.count("neutral"),
         classes=classes,
     )
+
+
+def evaluate_vader(rows: list[tuple[str, str]]) -> SentimentEvaluation:
+    """Classify each sentence with VADER's compound thresholds and compare with its label."""
+    return evaluate(
+        rows,
+        lambda sentence: score_text(sentence).label,
+        "VADER (vaderSentiment 3.3.2), compound >= 0.05 positive, <= -0.05 negative",
+    )
+
+
+def evaluate_model(rows: list[tuple[str, str]], model, name: str) -> SentimentEvaluation:  # noqa: ANN001
+    """Classify each sentence with the chat model (one request each) and compare."""
+    from agent.insights.model_sentiment import classify
+
+    fallbacks = 0
+
+    def predict(sentence: str) -> str:
+        nonlocal fallbacks
+        result = classify(model, sentence)
+        fallbacks += result.by != "model"
+        return result.label
+
+    evaluation = evaluate(rows, predict, f"model {name}")
+    evaluation.fallbacks = fallbacks
+    return evaluation
