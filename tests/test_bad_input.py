@@ -810,6 +810,36 @@ def test_model_server_failure_is_one_line(
     assert expected in line
 
 
+def test_quota_error_is_not_retried(
+    demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = json.dumps(
+        {"error": {"message": "You exceeded your quota", "code": "insufficient_quota"}}
+    ).encode()
+    with FailingServer(429, body) as server:
+        monkeypatch.setenv("CSM_MODEL", "openai:x")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        result = csm("ask", "hi")
+
+    line = error_line(result)
+    assert result.exit_code == 1
+    assert "says the API key is out of quota (HTTP 429" in line
+    assert len(server.bodies) == 1
+
+
+def test_rate_limit_is_retried_once(
+    demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FailingServer(429, _error_body("slow down")) as server:
+        monkeypatch.setenv("CSM_MODEL", "openai:x")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        result = csm("ask", "hi")
+
+    assert result.exit_code == 2
+    assert "rate limiting requests" in error_line(result)
+    assert len(server.bodies) == 2
+
+
 def test_model_server_timeout_is_one_line(
     demo_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,9 @@ CONNECT_TIMEOUT = 5.0
 # Retries after a failed request (connection error, timeout, HTTP 408/409/429/5xx). One
 # retry rides out a brief outage and keeps the worst case for one call near two timeouts.
 MAX_RETRIES = 1
+# The error code with which OpenAI (and servers that copy its errors) report a key whose
+# quota or credit is used up.
+QUOTA_CODE = "insufficient_quota"
 NO_MODEL_FIX = "or set CSM_MODEL=none to work without a model"
 MAX_DETAIL_CHARS = 200
 # Requests for one reply while the model returns neither text nor a tool call. A llama.cpp
@@ -85,6 +88,7 @@ def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel,
             )
         # Local OpenAI-compatible servers accept any key; the client requires one.
         api_key = "not-needed"
+    import httpx
     import openai
 
     return _checked_chat_class()(
@@ -94,7 +98,21 @@ def chat_model(settings: Settings):  # noqa: ANN201 - a LangChain BaseChatModel,
         timeout=openai.Timeout(REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT),
         max_retries=MAX_RETRIES,
         temperature=0.2,
+        http_client=httpx.Client(event_hooks={"response": [_no_retry_when_out_of_quota]}),
     )
+
+
+def _no_retry_when_out_of_quota(response) -> None:  # noqa: ANN001 - an httpx.Response
+    """Mark a 429 that reports an exhausted quota as final.
+
+    The openai client retries every 429 with backoff, which helps with rate limits but only
+    delays the error when the key has no quota left. It skips the retry when the response
+    carries `x-should-retry: false`.
+    """
+    if response.status_code == 429:
+        response.read()
+        if QUOTA_CODE in response.text:
+            response.headers["x-should-retry"] = "false"
 
 
 @functools.cache
@@ -236,6 +254,11 @@ def describe_server_error(error: Exception, url: str, model: str) -> CsmError | 
         return ConfigError(
             f"{where} has no model {model!r} or no chat completions endpoint ({status}). "
             f"Check CSM_MODEL=openai:{model} and OPENAI_BASE_URL (it usually ends in /v1)."
+        )
+    if isinstance(error, openai.RateLimitError) and QUOTA_CODE in str(error.body):
+        return ConfigError(
+            f"{where} says the API key is out of quota ({status}). Add credit to the key's "
+            f"account or set another key in OPENAI_API_KEY, {NO_MODEL_FIX}."
         )
     if isinstance(error, openai.RateLimitError):
         return RuntimeFailure(
