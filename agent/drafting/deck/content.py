@@ -1,20 +1,14 @@
-"""QBR and EBR decks built from an account's facts, every figure with its source.
-
-A QBR is operational and goes to the champion. An EBR is strategic and goes to the executive
-sponsor. `verify_draft` checks the deck's text against the account's fact sheet plus each figure
-the deck computes. A deck with an unsupported claim is still written, marked as failing.
-"""
+"""Compute a deck's sections from an account's data, recording every figure with its source."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from agent.config import Settings
+from agent.drafting.deck.document import SECTION_TITLES, Deck, Section
+from agent.drafting.deck.quarter import parse_period
 from agent.drafting.facts import Fact, build_fact_sheet
 from agent.drafting.verify import Verification, long_date, verify_draft
 from agent.errors import InputError
@@ -25,119 +19,8 @@ from agent.store import Contact, Store, Ticket
 from agent.store.tables import Account, Survey, UsageRecord
 
 KINDS = {"qbr": "champion", "ebr": "sponsor"}
-FORMATS = ("md", "pptx")
-SECTION_TITLES = (
-    "Executive summary",
-    "Results",
-    "Wins",
-    "Open issues",
-    "Goals for next quarter",
-    "Next steps",
-)
-_PERIOD = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.I)
 # Seat use at or above this share of seats makes expansion a decision to raise.
 EXPANSION_SEAT_RATIO = 0.85
-
-
-@dataclass
-class Quarter:
-    year: int
-    number: int
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * (self.number - 1) + 1, 1)
-
-    @property
-    def end(self) -> date:
-        return self.next().start - timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        """The quarter as decks write it, `Q4 2026`."""
-        return f"Q{self.number} {self.year}"
-
-    @property
-    def code(self) -> str:
-        """The quarter as the command line and file names write it, `2026Q4`."""
-        return f"{self.year}Q{self.number}"
-
-    def next(self) -> Quarter:
-        return (
-            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
-        )
-
-    def previous(self) -> Quarter:
-        return (
-            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
-        )
-
-
-def quarter_of(day: date) -> Quarter:
-    return Quarter(day.year, (day.month - 1) // 3 + 1)
-
-
-def parse_period(text: str | None, book_as_of: date) -> Quarter:
-    """Parse a quarter such as `2026Q4`, or return the quarter of the book's as-of date for None."""
-    if not text:
-        return quarter_of(book_as_of)
-    match = _PERIOD.match(text)
-    if not match:
-        raise InputError(
-            f"Invalid period {text!r}: write a quarter as YEARQn, e.g. "
-            f"{quarter_of(book_as_of).code}."
-        )
-    quarter = Quarter(int(match.group(1)), int(match.group(2)))
-    if quarter.start > book_as_of:
-        raise InputError(
-            f"Period {quarter.code} starts after the book's data ends on {book_as_of}: "
-            f"choose {quarter_of(book_as_of).code} or earlier."
-        )
-    return quarter
-
-
-@dataclass
-class Section:
-    title: str
-    bullets: list[str]
-    sources: list[str]
-
-
-@dataclass
-class Deck:
-    account_id: str
-    account_name: str
-    kind: str
-    quarter: Quarter
-    as_of: date
-    recipient_name: str | None
-    recipient_role: str | None
-    presenter: str | None
-    sections: list[Section]
-    facts: list[Fact]
-    charts: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    verification: Verification | None = None
-
-    @property
-    def title(self) -> str:
-        name = "Quarterly business review" if self.kind == "qbr" else "Executive business review"
-        return f"{self.account_name}: {name}, {self.quarter.label}"
-
-    def text(self) -> str:
-        """Return the deck's words and sources: the text that verification checks."""
-        lines = [self.title, self.subtitle()]
-        for section in self.sections:
-            lines.append(section.title)
-            lines += section.bullets
-            lines.append("Sources: " + "; ".join(section.sources))
-        return "\n".join(lines)
-
-    def subtitle(self) -> str:
-        to = self.recipient_name or "the account team"
-        role = f" ({self.recipient_role})" if self.recipient_role else ""
-        by = f", presented by {self.presenter}" if self.presenter else ""
-        return f"For {to}{role}{by}. Data as of {long_date(self.as_of)}."
 
 
 class _Figures:
@@ -472,116 +355,3 @@ def verify_deck(
     sheet = build_fact_sheet(store, account, "checkin", settings)
     sheet.facts = sheet.facts + deck.facts
     return verify_draft(deck.text(), sheet, foreign_names(store, account.id))
-
-
-def deck_dir(settings: Settings) -> Path:
-    return settings.outbox_dir / "decks"
-
-
-def draw_charts(store: Store, deck: Deck, folder: Path) -> list[Path]:
-    """Draw the usage and ticket charts for the deck's last two quarters."""
-    from agent.drafting.charts import monthly_tickets, tickets_chart, usage_chart, weekly_usage
-
-    start = deck.quarter.previous().start
-    stem = f"{deck.account_id}-{deck.kind}-{deck.quarter.code}"
-    span = f"{deck.quarter.previous().label} to {deck.quarter.label}"
-    usage = usage_chart(
-        weekly_usage(store, deck.account_id, start, deck.as_of),
-        folder / f"{stem}-usage.png",
-        f"Weekly usage events (full weeks), {span}",
-    )
-    tickets = tickets_chart(
-        monthly_tickets(store, deck.account_id, start, deck.as_of),
-        folder / f"{stem}-tickets.png",
-        f"Tickets opened and closed per month, {span}",
-    )
-    deck.charts = [usage, tickets]
-    return deck.charts
-
-
-def _verification_line(deck: Deck) -> str:
-    check = deck.verification
-    if check is None or check.ok:
-        return "Verification: every figure matches the account's facts."
-    return "Verification: FAILED, unsupported claims: " + ", ".join(check.unsupported)
-
-
-def render_markdown(deck: Deck) -> str:
-    chart_sources = f"usage {deck.quarter.previous().start}..{deck.as_of}; tickets"
-    lines = [f"# {deck.title}", "", deck.subtitle(), "", f"> {_verification_line(deck)}", ""]
-    for number, section in enumerate(deck.sections, start=1):
-        lines += [f"## {number}. {section.title}", ""]
-        lines += [f"- {bullet}" for bullet in section.bullets]
-        lines += ["", f"Sources: {'; '.join(section.sources)}", ""]
-        if section.title == "Results" and deck.charts:
-            lines += [f"![{path.stem}]({path.name})" for path in deck.charts]
-            lines += ["", f"Sources (charts): {chart_sources}", ""]
-    return "\n".join(lines)
-
-
-def render_pptx(deck: Deck, path: Path) -> Path:
-    """Write a .pptx with a title slide, a slide per section and a slide per chart.
-
-    The speaker notes of every slide list its sources.
-    """
-    from pptx import Presentation
-    from pptx.util import Inches, Pt
-
-    presentation = Presentation()
-    title_slide = presentation.slides.add_slide(presentation.slide_layouts[0])
-    title_slide.shapes.title.text = deck.title
-    title_slide.placeholders[1].text = deck.subtitle() + "\n" + _verification_line(deck)
-    title_slide.notes_slide.notes_text_frame.text = (
-        "Sources: contacts (recipient), health model, usage, tickets, surveys, subscriptions.\n"
-        + _verification_line(deck)
-    )
-    for section in deck.sections:
-        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
-        slide.shapes.title.text = section.title
-        body = slide.placeholders[1]
-        body.left, body.top = Inches(0.5), Inches(1.4)
-        body.width, body.height = Inches(9.0), Inches(5.8)
-        frame = body.text_frame
-        frame.word_wrap = True
-        for index, bullet in enumerate(section.bullets):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.text = bullet
-            paragraph.font.size = Pt(14)
-        slide.notes_slide.notes_text_frame.text = "Sources: " + "; ".join(section.sources)
-    titles = ("Weekly usage events", "Tickets opened and closed per month")
-    for chart, title in zip(deck.charts, titles, strict=False):
-        slide = presentation.slides.add_slide(presentation.slide_layouts[5])
-        slide.shapes.title.text = title
-        slide.shapes.add_picture(str(chart), Inches(0.5), Inches(1.8), width=Inches(9.0))
-        source = (
-            f"usage {deck.quarter.previous().start}..{deck.as_of}"
-            if "usage" in chart.stem
-            else f"tickets of {deck.account_id}, {deck.quarter.previous().start}..{deck.as_of}"
-        )
-        slide.notes_slide.notes_text_frame.text = f"Sources: {source} ({chart.name})"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    presentation.save(str(path))
-    return path
-
-
-def write_deck(
-    store: Store,
-    account: Account,
-    settings: Settings,
-    kind: str = "qbr",
-    period: str | None = None,
-    fmt: str = "md",
-) -> tuple[Deck, Path]:
-    """Build, chart and write the deck to CSM_HOME/outbox/decks/; return it and its path."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise InputError(f"Invalid format {fmt!r}. Choose one of: md, pptx.")
-    deck = build_deck(store, account, kind, period, settings)
-    folder = deck_dir(settings)
-    draw_charts(store, deck, folder)
-    path = folder / f"{deck.account_id}-{deck.kind}-{deck.quarter.code}.{fmt}"
-    if fmt == "md":
-        path.write_text(render_markdown(deck), encoding="utf-8")
-    else:
-        render_pptx(deck, path)
-    return deck, path

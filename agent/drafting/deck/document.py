@@ -1,0 +1,71 @@
+"""The deck as data: its sections, bullets and sources, independent of the output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from agent.drafting.deck.quarter import Quarter
+from agent.drafting.facts import Fact
+from agent.drafting.verify import Verification, long_date
+
+SECTION_TITLES = (
+    "Executive summary",
+    "Results",
+    "Wins",
+    "Open issues",
+    "Goals for next quarter",
+    "Next steps",
+)
+
+
+@dataclass
+class Section:
+    title: str
+    bullets: list[str]
+    sources: list[str]
+
+
+@dataclass
+class Deck:
+    account_id: str
+    account_name: str
+    kind: str
+    quarter: Quarter
+    as_of: date
+    recipient_name: str | None
+    recipient_role: str | None
+    presenter: str | None
+    sections: list[Section]
+    facts: list[Fact]
+    charts: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    verification: Verification | None = None
+
+    @property
+    def title(self) -> str:
+        name = "Quarterly business review" if self.kind == "qbr" else "Executive business review"
+        return f"{self.account_name}: {name}, {self.quarter.label}"
+
+    def text(self) -> str:
+        """Return the deck's words and sources: the text that verification checks."""
+        lines = [self.title, self.subtitle()]
+        for section in self.sections:
+            lines.append(section.title)
+            lines += section.bullets
+            lines.append("Sources: " + "; ".join(section.sources))
+        return "\n".join(lines)
+
+    def subtitle(self) -> str:
+        to = self.recipient_name or "the account team"
+        role = f" ({self.recipient_role})" if self.recipient_role else ""
+        by = f", presented by {self.presenter}" if self.presenter else ""
+        return f"For {to}{role}{by}. Data as of {long_date(self.as_of)}."
+
+
+def verification_line(deck: Deck) -> str:
+    check = deck.verification
+    if check is None or check.ok:
+        return "Verification: every figure matches the account's facts."
+    return "Verification: FAILED, unsupported claims: " + ", ".join(check.unsupported)
