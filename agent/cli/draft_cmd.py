@@ -106,7 +106,7 @@ def ebr_command(
                 "kind": deck.kind,
                 "period": deck.quarter.code,
                 "verification": verification.model_dump(mode="json") if verification else None,
-                "charts": [str(chart) for chart in deck.charts],
+                "charts": [str(chart.path) for chart in deck.charts],
             }
         )
         return

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from agent.config import Settings
 from agent.drafting.deck.content import KINDS, build_deck, verify_deck
-from agent.drafting.deck.document import SECTION_TITLES, Deck, Section
+from agent.drafting.deck.document import SECTION_TITLES, Bullet, Chart, Deck, Section
 from agent.drafting.deck.markdown import render_markdown
 from agent.drafting.deck.quarter import Quarter, parse_period, quarter_of
 from agent.drafting.deck.slides import render_pptx
@@ -26,6 +26,8 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "SECTION_TITLES",
+    "Bullet",
+    "Chart",
     "Deck",
     "Quarter",
     "Section",
@@ -47,7 +49,7 @@ def deck_dir(settings: Settings) -> Path:
     return settings.outbox_dir / "decks"
 
 
-def draw_charts(store: Store, deck: Deck, folder: Path) -> list[Path]:
+def draw_charts(store: Store, deck: Deck, folder: Path) -> list[Chart]:
     """Draw the usage and ticket charts for the deck's last two quarters."""
     from agent.drafting.deck.charts import monthly_tickets, tickets_chart, usage_chart, weekly_usage
 
@@ -55,16 +57,19 @@ def draw_charts(store: Store, deck: Deck, folder: Path) -> list[Path]:
     stem = f"{deck.account_id}-{deck.kind}-{deck.quarter.code}"
     span = f"{deck.quarter.previous().label} to {deck.quarter.label}"
     usage = usage_chart(
-        weekly_usage(store, deck.account_id, start, deck.as_of),
-        folder / f"{stem}-usage.png",
-        f"Weekly usage events (full weeks), {span}",
+        weekly_usage(store, deck.account_id, start, deck.as_of), folder / f"{stem}-usage.png"
     )
     tickets = tickets_chart(
-        monthly_tickets(store, deck.account_id, start, deck.as_of),
-        folder / f"{stem}-tickets.png",
-        f"Tickets opened and closed per month, {span}",
+        monthly_tickets(store, deck.account_id, start, deck.as_of), folder / f"{stem}-tickets.png"
     )
-    deck.charts = [usage, tickets]
+    deck.charts = [
+        Chart(usage, f"Weekly usage events (full weeks), {span}", f"usage {start}..{deck.as_of}"),
+        Chart(
+            tickets,
+            f"Tickets opened and closed per month, {span}",
+            f"tickets of {deck.account_id}, {start}..{deck.as_of}",
+        ),
+    ]
     return deck.charts
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.config import Settings
-from agent.drafting.deck.document import SECTION_TITLES, Deck, Section
+from agent.drafting.deck.document import SECTION_TITLES, Bullet, Deck, Section
 from agent.drafting.deck.measures import Measures, measure, plural
 from agent.drafting.deck.quarter import parse_period
 from agent.drafting.facts import build_fact_sheet
@@ -16,6 +16,9 @@ from agent.store.tables import Account
 KINDS = {"qbr": "champion", "ebr": "sponsor"}
 # Seat use at or above this share of seats makes expansion a decision to raise.
 EXPANSION_SEAT_RATIO = 0.85
+# The summary names an escalated ticket's subject in at most this many characters; the open
+# issues slide gives it whole.
+SUMMARY_SUBJECT_CHARS = 60
 
 
 def build_deck(
@@ -69,7 +72,7 @@ def build_deck(
 def _summary(m: Measures) -> Section:
     """Write the executive summary: health, usage and the decisions wanted up front."""
     figures, usage, seats = m.figures, m.usage, m.seats
-    summary = [m.health_line, usage.line]
+    summary = [m.health_summary_line, usage.summary_line]
     decisions: list[str] = []
     if m.renewal_line:
         decisions.append(f"Decision: confirm the {m.renewal_line[0].lower()}{m.renewal_line[1:]}.")
@@ -77,37 +80,39 @@ def _summary(m: Measures) -> Section:
         pct = figures.add("seat_ratio", f"{seats.ratio:.0%}", seats.source)
         decisions.append(f"Decision: add seats; seat use is at {pct} of seats.")
     for t in m.escalated:
-        decisions.append(f"Decision: agree how to resolve escalated ticket {t.id} ({t.subject}).")
+        subject = _brief(t.subject or "no subject")
+        decisions.append(f"Decision: agree how to resolve escalated ticket {t.id} ({subject}).")
     if not decisions:
         decisions.append("Decision: agree the goals for next quarter below.")
     summary += decisions
     sources = ["health model", usage.source, usage.previous_source]
     sources += ["subscriptions"] if m.renewal_line else []
     sources += [f"ticket {t.id}" for t in m.escalated]
-    return Section(SECTION_TITLES[0], summary, sources)
+    return Section(SECTION_TITLES[0], [Bullet(text) for text in summary], sources)
 
 
 def _results(m: Measures) -> Section:
     results = [m.health_line, m.usage.line, m.seats.line, *m.survey_lines]
     sources = ["health model", m.usage.source, m.usage.previous_source, m.seats.source]
     sources += m.survey_sources or ["surveys (none in the quarter)"]
-    return Section(SECTION_TITLES[1], results, sources)
+    return Section(SECTION_TITLES[1], [Bullet(text) for text in results], sources)
 
 
 def _wins(m: Measures) -> Section:
     figures, usage, label = m.figures, m.usage, m.quarter.label
-    wins: list[str] = []
+    wins: list[Bullet] = []
     if usage.change is not None and usage.change > 0:
-        wins.append(f"Daily usage grew {usage.change}% against {m.quarter.previous().label}.")
+        previous = m.quarter.previous().label
+        wins.append(Bullet(f"Daily usage grew {usage.change}% against {previous}."))
     if m.resolved:
         count = figures.add("resolved_count", len(m.resolved), "tickets")
-        wins.append(f"{count} {plural(len(m.resolved), 'ticket')} resolved in {label}:")
-        wins += [f"{t.id}: {t.subject or '(no subject)'}" for t in m.resolved[:5]]
+        wins.append(Bullet(f"{count} {plural(len(m.resolved), 'ticket')} resolved in {label}:"))
+        wins += [Bullet(_ticket_title(t), level=1) for t in m.resolved[:5]]
     if m.now.score is not None and m.then.score is not None and m.now.score > m.then.score:
         gain = figures.add("health_gain", m.now.score - m.then.score, "health model")
-        wins.append(f"Health score up {gain} points since the start of {label}.")
+        wins.append(Bullet(f"Health score up {gain} points since the start of {label}."))
     if not wins:
-        wins.append(f"No measured wins in {label}: the goals below aim to create them.")
+        wins.append(Bullet(f"No measured wins in {label}: the goals below aim to create them."))
     sources = [usage.source, usage.previous_source, "health model"]
     sources += [f"ticket {t.id}" for t in m.resolved[:5]]
     return Section(SECTION_TITLES[2], wins, sources)
@@ -116,7 +121,7 @@ def _wins(m: Measures) -> Section:
 def _open_issues(m: Measures) -> Section:
     """List open tickets, a usage drop and risk signals, each with the action taken."""
     figures, usage = m.figures, m.usage
-    issues: list[str] = []
+    issues: list[Bullet] = []
     for t in m.open_tickets[:6]:
         opened = figures.day(f"ticket_{t.id}_opened", t.submitted_at.date(), f"ticket {t.id}")
         tag = "escalated, " if t.escalated else ""
@@ -125,24 +130,46 @@ def _open_issues(m: Measures) -> Section:
             if t.escalated
             else "CSM follows up with support and confirms the fix with the customer"
         )
+        subject = _sentence(t.subject or "(no subject)")
         issues.append(
-            f"{t.id} ({tag}{t.priority or 'no'} priority, opened {opened}): "
-            f"{t.subject or '(no subject)'}. Action: {action}."
+            Bullet(f"{t.id} ({tag}{t.priority or 'no'} priority, opened {opened}): {subject}")
         )
+        issues.append(Bullet(f"Action: {action}.", level=1))
     if not m.open_tickets:
-        issues.append(f"No open tickets on {long_date(m.as_of)}.")
+        issues.append(Bullet(f"No open tickets on {long_date(m.as_of)}."))
     if usage.change is not None and usage.change < 0:
+        previous = m.quarter.previous().label
+        issues.append(Bullet(f"Daily usage fell {-usage.change}% against {previous}."))
         issues.append(
-            f"Daily usage fell {-usage.change}% against {m.quarter.previous().label}. Action: "
-            "CSM reviews feature use with the customer and runs an enablement session for the "
-            "teams that slowed."
+            Bullet(
+                "Action: CSM reviews feature use with the customer and runs an enablement "
+                "session for the teams that slowed.",
+                level=1,
+            )
         )
     for signal in m.risk_signals:
-        issues.append(f"Risk signal {signal.name.replace('_', ' ')}: {signal.detail}.")
+        issues.append(Bullet(f"Risk signal {signal.name.replace('_', ' ')}: {signal.detail}."))
         figures.add(f"signal_{signal.name}", signal.detail, "health model")
     sources = [f"ticket {t.id}" for t in m.open_tickets[:6]] or ["tickets"]
     sources += ["health model", usage.source, usage.previous_source]
     return Section(SECTION_TITLES[3], issues, sources)
+
+
+def _brief(text: str, max_chars: int = SUMMARY_SUBJECT_CHARS) -> str:
+    """Cut the text at a word boundary to at most `max_chars`, marking the cut with an ellipsis."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
+def _sentence(text: str) -> str:
+    """End the text with a full stop unless it already ends a sentence."""
+    return text if text.rstrip().endswith((".", "?", "!")) else text + "."
+
+
+def _ticket_title(ticket) -> str:  # noqa: ANN001 - agent.store.Ticket
+    return _sentence(f"{ticket.id}: {ticket.subject or '(no subject)'}")
 
 
 def _goals(m: Measures) -> Section:
@@ -150,13 +177,7 @@ def _goals(m: Measures) -> Section:
     figures, usage, seats = m.figures, m.usage, m.seats
     nxt = m.quarter.next()
     goal_end = figures.day("next_quarter_end", nxt.end, "calendar")
-    target_rate = max(usage.rate_now, usage.rate_previous) * 1.1
-    goals = [
-        f"Raise usage to {figures.add('goal_usage_rate', f'{target_rate:,.1f}', usage.source)} "
-        f"events a day in {nxt.label} (the better of the last two quarters plus "
-        f"{figures.add('goal_growth', '10%', 'goal rule')}). "
-        "Owners: customer (adoption), CSM (enablement sessions)."
-    ]
+    goals = [_usage_goal(m)]
     if seats.ratio is not None:
         target = min(1.0, seats.ratio + 0.1)
         now_text = figures.add("seat_ratio_now", f"{seats.ratio:.0%}", seats.source)
@@ -183,7 +204,25 @@ def _goals(m: Measures) -> Section:
             f" by {goal_end}. Owners: CSM, customer."
         )
     sources = [usage.source, usage.previous_source, seats.source, "health model", "tickets"]
-    return Section(SECTION_TITLES[4], goals, sources)
+    return Section(SECTION_TITLES[4], [Bullet(text) for text in goals], sources)
+
+
+def _usage_goal(m: Measures) -> str:
+    usage, nxt = m.usage, m.quarter.next()
+    target_rate = max(usage.rate_now, usage.rate_previous) * 1.1
+    if target_rate == 0:
+        # Ten percent more than nothing is nothing: ask for use to restart instead.
+        return (
+            f"Restart use in {nxt.label}: no usage events were recorded in "
+            f"{m.quarter.previous().label} or in {m.quarter.label} to date. "
+            "Owners: customer (adoption), CSM (re-onboarding plan)."
+        )
+    target = m.figures.add("goal_usage_rate", f"{target_rate:,.1f}", usage.source)
+    growth = m.figures.add("goal_growth", "10%", "goal rule")
+    return (
+        f"Raise usage to {target} events a day in {nxt.label} (the better of the last two "
+        f"quarters plus {growth}). Owners: customer (adoption), CSM (enablement sessions)."
+    )
 
 
 def _next_steps(m: Measures) -> Section:
@@ -196,7 +235,7 @@ def _next_steps(m: Measures) -> Section:
         steps.append(f"CSM books the escalation review: {ids}.")
     steps.append(f"Both sides review the goals at the {m.quarter.next().label} review.")
     sources = ["contacts", "subscriptions"] + [f"ticket {t.id}" for t in m.escalated]
-    return Section(SECTION_TITLES[5], steps, sources)
+    return Section(SECTION_TITLES[5], [Bullet(text) for text in steps], sources)
 
 
 def verify_deck(

@@ -21,10 +21,27 @@ SECTION_TITLES = (
 
 
 @dataclass
+class Bullet:
+    """One bullet of a section; level 1 is a sub-bullet of the level-0 bullet before it."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass
 class Section:
     title: str
-    bullets: list[str]
+    bullets: list[Bullet]
     sources: list[str]
+
+
+@dataclass
+class Chart:
+    """A chart drawn as a PNG, with the caption both formats show above it."""
+
+    path: Path
+    caption: str
+    source: str
 
 
 @dataclass
@@ -39,7 +56,7 @@ class Deck:
     presenter: str | None
     sections: list[Section]
     facts: list[Fact]
-    charts: list[Path] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     verification: Verification | None = None
 
@@ -53,7 +70,7 @@ class Deck:
         lines = [self.title, self.subtitle()]
         for section in self.sections:
             lines.append(section.title)
-            lines += section.bullets
+            lines += [bullet.text for bullet in section.bullets]
             lines.append("Sources: " + "; ".join(section.sources))
         return "\n".join(lines)
 

@@ -6,13 +6,13 @@ from agent.drafting.deck.document import Deck, verification_line
 
 
 def render_markdown(deck: Deck) -> str:
-    chart_sources = f"usage {deck.quarter.previous().start}..{deck.as_of}; tickets"
     lines = [f"# {deck.title}", "", deck.subtitle(), "", f"> {verification_line(deck)}", ""]
     for number, section in enumerate(deck.sections, start=1):
         lines += [f"## {number}. {section.title}", ""]
-        lines += [f"- {bullet}" for bullet in section.bullets]
+        lines += [f"{'  ' * bullet.level}- {bullet.text}" for bullet in section.bullets]
         lines += ["", f"Sources: {'; '.join(section.sources)}", ""]
         if section.title == "Results" and deck.charts:
-            lines += [f"![{path.stem}]({path.name})" for path in deck.charts]
-            lines += ["", f"Sources (charts): {chart_sources}", ""]
+            for chart in deck.charts:
+                lines += [f"**{chart.caption}**", "", f"![{chart.path.stem}]({chart.path.name})"]
+                lines += ["", f"Sources (chart): {chart.source}", ""]
     return "\n".join(lines)

@@ -47,6 +47,7 @@ class Usage:
     # Change in events a day, in whole percent; None when the previous quarter had none.
     change: int | None
     line: str
+    summary_line: str
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Measures:
     recipient: Contact | None
     usage: Usage
     health_line: str
+    health_summary_line: str
     seats: Seats
     survey_lines: list[str]
     survey_sources: list[str]
@@ -155,6 +157,10 @@ def measure(
         recipient=contact_for(contacts, recipient_role, as_of),
         usage=usage,
         health_line=_health_line(now, then, quarter, as_of, figures),
+        health_summary_line=(
+            f"Health: {_score_text(now)}, against {_score_text(then)} at the start of "
+            f"{quarter.label}."
+        ),
         seats=_measure_seats(now, figures),
         survey_lines=survey_lines,
         survey_sources=survey_sources,
@@ -192,11 +198,16 @@ def _measure_usage(
         f"{figures.add('prior_usage_days', days_prev, prev_source)} days of {prev.label} "
         f"({figures.add('prior_usage_rate', f'{rate_prev:,.1f}', prev_source)} a day)"
     )
+    rate_text = f"{rate_now:,.1f}"
+    summary_line = f"Usage: {rate_text} events a day in {quarter.label} to date"
     if change is not None:
-        usage_line += f": {figures.add('usage_change', f'{change:+d}%', usage_source)} a day."
+        change_text = figures.add("usage_change", f"{change:+d}%", usage_source)
+        usage_line += f": {change_text} a day."
+        summary_line += f", {change_text} against {prev.label}."
     else:
         usage_line += "."
-    return Usage(usage_source, prev_source, rate_now, rate_prev, change, usage_line)
+        summary_line += f", against none in {prev.label}."
+    return Usage(usage_source, prev_source, rate_now, rate_prev, change, usage_line, summary_line)
 
 
 def _health_line(
