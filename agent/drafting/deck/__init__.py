@@ -80,12 +80,14 @@ def write_deck(
     kind: str = "qbr",
     period: str | None = None,
     fmt: str = "md",
+    model=None,  # noqa: ANN001 - a LangChain chat model or None
+    model_name: str = "",
 ) -> tuple[Deck, Path]:
     """Build, chart and write the deck to CSM_HOME/outbox/decks/; return it and its path."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise InputError(f"Invalid format {fmt!r}. Choose one of: md, pptx.")
-    deck = build_deck(store, account, kind, period, settings)
+    deck = build_deck(store, account, kind, period, settings, model, model_name)
     folder = deck_dir(settings)
     draw_charts(store, deck, folder)
     path = folder / f"{deck.account_id}-{deck.kind}-{deck.quarter.code}.{fmt}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from agent.config import Settings
 from agent.drafting.deck.document import SECTION_TITLES, Bullet, Deck, Section
 from agent.drafting.deck.measures import Measures, measure, plural
+from agent.drafting.deck.narrative import write_narrative
 from agent.drafting.deck.quarter import parse_period
-from agent.drafting.facts import build_fact_sheet
+from agent.drafting.email import foreign_names
+from agent.drafting.facts import FactSheet, build_fact_sheet
 from agent.drafting.verify import Verification, long_date, verify_draft
 from agent.errors import InputError
 from agent.insights.book import default_as_of
@@ -27,8 +29,14 @@ def build_deck(
     kind: str = "qbr",
     period: str | None = None,
     settings: Settings | None = None,
+    model=None,  # noqa: ANN001 - a LangChain chat model or None
+    model_name: str = "",
 ) -> Deck:
-    """Compute the deck's sections for the account and quarter, and verify its text."""
+    """Compute the deck's sections for the account and quarter, and verify its text.
+
+    With a model, the model writes the summary, wins and next steps from the fact sheet;
+    a part that fails verification twice keeps its template text.
+    """
     kind = kind.lower()
     if kind not in KINDS:
         raise InputError(f"Invalid deck kind {kind!r}. Choose one of: qbr, ebr.")
@@ -65,7 +73,11 @@ def build_deck(
         facts=m.figures.facts,
         warnings=warnings,
     )
-    deck.verification = verify_deck(store, account, deck, settings)
+    sheet = deck_fact_sheet(store, account, deck, settings)
+    others = foreign_names(store, account.id)
+    if model is not None:
+        write_narrative(model, model_name, deck, sheet, others)
+    deck.verification = verify_draft(deck.text(), sheet, others)
     return deck
 
 
@@ -238,14 +250,20 @@ def _next_steps(m: Measures) -> Section:
     return Section(SECTION_TITLES[5], [Bullet(text) for text in steps], sources)
 
 
-def verify_deck(
+def deck_fact_sheet(
     store: Store, account: Account, deck: Deck, settings: Settings | None
-) -> Verification:
-    """Check the deck's text against the account's fact sheet plus the deck's own figures."""
-    from agent.drafting.email import foreign_names
-
+) -> FactSheet:
+    """Return the account's fact sheet plus every figure the deck computes."""
     # NOTE: the fact sheet is built as of the book's date, so for a past quarter the deck's own
     # figures carry most of the support.
     sheet = build_fact_sheet(store, account, "checkin", settings)
     sheet.facts = sheet.facts + deck.facts
+    return sheet
+
+
+def verify_deck(
+    store: Store, account: Account, deck: Deck, settings: Settings | None
+) -> Verification:
+    """Check the deck's text against the account's fact sheet plus the deck's own figures."""
+    sheet = deck_fact_sheet(store, account, deck, settings)
     return verify_draft(deck.text(), sheet, foreign_names(store, account.id))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from agent.drafting.deck.quarter import Quarter
 from agent.drafting.facts import Fact
-from agent.drafting.verify import Verification, long_date
+from agent.drafting.verify import Rejection, Verification, long_date
 
 SECTION_TITLES = (
     "Executive summary",
@@ -33,6 +33,10 @@ class Section:
     title: str
     bullets: list[Bullet]
     sources: list[str]
+    # `template`, or `model:<name>` when a model wrote the bullets and they passed verification.
+    written_by: str = "template"
+    # Set when the model's text failed verification and the template text was kept.
+    note: str | None = None
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Deck:
     charts: list[Chart] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     verification: Verification | None = None
+    # The model's text for the deck's parts that failed verification.
+    rejected: list[Rejection] = field(default_factory=list)
 
     @property
     def title(self) -> str:

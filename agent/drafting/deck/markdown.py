@@ -10,6 +10,8 @@ def render_markdown(deck: Deck) -> str:
     for number, section in enumerate(deck.sections, start=1):
         lines += [f"## {number}. {section.title}", ""]
         lines += [f"{'  ' * bullet.level}- {bullet.text}" for bullet in section.bullets]
+        if section.note:
+            lines += ["", f"> {section.note}"]
         lines += ["", f"Sources: {'; '.join(section.sources)}", ""]
         if section.title == "Results" and deck.charts:
             for chart in deck.charts:

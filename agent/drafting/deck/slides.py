@@ -111,8 +111,15 @@ def _title(slide, text: str) -> None:  # noqa: ANN001
     _write(shape, fitted, align=PP_ALIGN.LEFT)
 
 
-def _notes(slide, sources: str, shortened: list[str]) -> None:  # noqa: ANN001
+def _notes(
+    slide,  # noqa: ANN001 - a python-pptx Slide
+    sources: str,
+    shortened: list[str],
+    remarks: tuple[str, ...] = (),
+) -> None:
     text = f"Sources: {sources}"
+    for remark in remarks:
+        text += f"\n\n{remark}"
     if shortened:
         text += "\n\nShortened on the slide; the full text:\n" + "\n".join(
             f"- {full}" for full in shortened
@@ -156,7 +163,17 @@ def _section_slides(presentation, section: Section) -> None:  # noqa: ANN001
         body = slide.placeholders[1]
         _place(body, MARGIN, BODY_TOP, CONTENT_WIDTH, BODY_HEIGHT)
         _write(body, page)
-        _notes(slide, "; ".join(section.sources), page.shortened)
+        _notes(slide, "; ".join(section.sources), page.shortened, _remarks(section))
+
+
+def _remarks(section: Section) -> tuple[str, ...]:
+    """Say who wrote the section: the model (verified) or the template, and why."""
+    if section.note:
+        return (section.note,)
+    if section.written_by.startswith("model:"):
+        name = section.written_by.removeprefix("model:")
+        return (f"Written by the model {name} and verified against the account's facts.",)
+    return ()
 
 
 def _chart_slide(presentation, chart: Chart) -> None:  # noqa: ANN001
