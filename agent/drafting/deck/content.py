@@ -6,7 +6,7 @@ from agent.config import Settings
 from agent.drafting.deck.document import SECTION_TITLES, Bullet, Deck, Section
 from agent.drafting.deck.measures import Measures, measure, plural
 from agent.drafting.deck.narrative import write_narrative
-from agent.drafting.deck.quarter import parse_period
+from agent.drafting.deck.quarter import measured_label, parse_period
 from agent.drafting.email import foreign_names
 from agent.drafting.facts import FactSheet, build_fact_sheet
 from agent.drafting.verify import Verification, long_date, verify_draft
@@ -226,7 +226,7 @@ def _usage_goal(m: Measures) -> str:
         # Ten percent more than nothing is nothing: ask for use to restart instead.
         return (
             f"Restart use in {nxt.label}: no usage events were recorded in "
-            f"{m.quarter.previous().label} or in {m.quarter.label} to date. "
+            f"{m.quarter.previous().label} or in {measured_label(m.quarter, m.as_of)}. "
             "Owners: customer (adoption), CSM (re-onboarding plan)."
         )
     target = m.figures.add("goal_usage_rate", f"{target_rate:,.1f}", usage.source)

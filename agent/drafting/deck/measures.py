@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from agent.drafting.deck.quarter import Quarter
+from agent.drafting.deck.quarter import Quarter, measured_label
 from agent.drafting.facts import Fact
 from agent.drafting.verify import long_date
 from agent.insights.components import is_active_on
@@ -184,6 +184,7 @@ def _measure_usage(
     figures.add("previous_quarter_start", prev.start, prev_source)
     figures.add("previous_quarter_end", prev.end, prev_source)
     days_now = (as_of - quarter.start).days + 1
+    span = measured_label(quarter, as_of)
     days_prev = (prev.end - prev.start).days + 1
     events_now = usage_events(store, account_id, quarter.start, as_of)
     events_prev = usage_events(store, account_id, prev.start, prev.end)
@@ -192,14 +193,14 @@ def _measure_usage(
     change = round((rate_now / rate_prev - 1.0) * 100) if rate_prev else None
     usage_line = (
         f"Usage: {figures.add('usage_events', f'{events_now:,}', usage_source)} events in the "
-        f"{figures.add('usage_days', days_now, usage_source)} days of {quarter.label} to date "
+        f"{figures.add('usage_days', days_now, usage_source)} days of {span} "
         f"({figures.add('usage_rate', f'{rate_now:,.1f}', usage_source)} a day), against "
         f"{figures.add('prior_usage_events', f'{events_prev:,}', prev_source)} in the "
         f"{figures.add('prior_usage_days', days_prev, prev_source)} days of {prev.label} "
         f"({figures.add('prior_usage_rate', f'{rate_prev:,.1f}', prev_source)} a day)"
     )
     rate_text = f"{rate_now:,.1f}"
-    summary_line = f"Usage: {rate_text} events a day in {quarter.label} to date"
+    summary_line = f"Usage: {rate_text} events a day in {span}"
     if change is not None:
         change_text = figures.add("usage_change", f"{change:+d}%", usage_source)
         usage_line += f": {change_text} a day."

@@ -45,6 +45,11 @@ class Quarter:
         )
 
 
+def measured_label(quarter: Quarter, as_of: date) -> str:
+    """Name the part of the quarter measured up to `as_of`: `Q4 2026 to date` unless complete."""
+    return quarter.label if as_of >= quarter.end else f"{quarter.label} to date"
+
+
 def quarter_of(day: date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
