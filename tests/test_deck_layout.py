@@ -218,7 +218,7 @@ def _drawn_images(stream, resources, reader) -> int:  # noqa: ANN001 - pypdf obj
     """Count the images a content stream draws, following form XObjects.
 
     LibreOffice shares one resource dictionary between all pages, so listing a page's
-    resources would find every chart on every page; only the `Do` operators show which
+    resources would find every chart on every page. Only the `Do` operators show which
     images a page draws.
     """
     from pypdf.generic import ContentStream

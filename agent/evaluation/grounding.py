@@ -32,7 +32,8 @@ class DraftCheck:
     account_id: str
     account_name: str
     kind: str
-    # For an email `template` or `model:<name>`; for a deck, who wrote each narrative part.
+    # Who wrote the draft: `template` or `model:<name>` for an email, and one such entry per
+    # narrative part for a deck written with a model.
     written_by: list[str]
     ok: bool
     unsupported: list[str]

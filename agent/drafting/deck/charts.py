@@ -90,7 +90,7 @@ CLOSED_COLOR = "#b35900"
 
 
 def _mark_empty(axes, message: str) -> None:  # noqa: ANN001 - matplotlib Axes
-    """Give an all-zero chart a 0-to-1 scale and say in the plot that there is no data."""
+    """Give an all-zero chart a 0-to-1 scale and state in the plot that there is no data."""
     axes.set_ylim(0, 1)
     axes.text(0.5, 0.55, message, transform=axes.transAxes, ha="center", fontsize=FONT_SIZE + 2)
 

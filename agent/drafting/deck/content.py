@@ -18,7 +18,7 @@ from agent.store.tables import Account
 KINDS = {"qbr": "champion", "ebr": "sponsor"}
 # Seat use at or above this share of seats makes expansion a decision to raise.
 EXPANSION_SEAT_RATIO = 0.85
-# The summary names an escalated ticket's subject in at most this many characters; the open
+# The summary names an escalated ticket's subject in at most this many characters. The open
 # issues slide gives it whole.
 SUMMARY_SUBJECT_CHARS = 60
 
@@ -34,8 +34,8 @@ def build_deck(
 ) -> Deck:
     """Compute the deck's sections for the account and quarter, and verify its text.
 
-    With a model, the model writes the summary, wins and next steps from the fact sheet;
-    a part that fails verification twice keeps its template text.
+    With a model, the model writes the summary, wins and next steps from the fact sheet. A
+    part that fails verification twice keeps its template text.
     """
     kind = kind.lower()
     if kind not in KINDS:
@@ -44,8 +44,8 @@ def build_deck(
         book_as_of = default_as_of(session)
     quarter = parse_period(period, book_as_of)
     as_of = min(quarter.end, book_as_of)
-    m = measure(store, account, quarter, as_of, KINDS[kind])
-    recipient = m.recipient
+    measured = measure(store, account, quarter, as_of, KINDS[kind])
+    recipient = measured.recipient
     warnings: list[str] = []
     if recipient is None or recipient.role != KINDS[kind]:
         warnings.append(
@@ -53,12 +53,12 @@ def build_deck(
             f"{recipient.name if recipient else 'the account team'}."
         )
     sections = [
-        _summary(m),
-        _results(m),
-        _wins(m),
-        _open_issues(m),
-        _goals(m),
-        _next_steps(m),
+        _summary(measured),
+        _results(measured),
+        _wins(measured),
+        _open_issues(measured),
+        _goals(measured),
+        _next_steps(measured),
     ]
     deck = Deck(
         account_id=account.id,
@@ -70,7 +70,7 @@ def build_deck(
         recipient_role=recipient.role if recipient else None,
         presenter=account.csm_name or (settings.sender_name if settings else None),
         sections=sections,
-        facts=m.figures.facts,
+        facts=measured.figures.facts,
         warnings=warnings,
     )
     sheet = deck_fact_sheet(store, account, deck, settings)
@@ -81,60 +81,64 @@ def build_deck(
     return deck
 
 
-def _summary(m: Measures) -> Section:
+def _summary(measured: Measures) -> Section:
     """Write the executive summary: health, usage and the decisions wanted up front."""
-    figures, usage, seats = m.figures, m.usage, m.seats
-    summary = [m.health_summary_line, usage.summary_line]
+    figures, usage, seats = measured.figures, measured.usage, measured.seats
+    summary = [measured.health_summary_line, usage.summary_line]
     decisions: list[str] = []
-    if m.renewal_line:
-        decisions.append(f"Decision: confirm the {m.renewal_line[0].lower()}{m.renewal_line[1:]}.")
+    if measured.renewal_line:
+        renewal = measured.renewal_line
+        decisions.append(f"Decision: confirm the {renewal[0].lower()}{renewal[1:]}.")
     if seats.ratio is not None and seats.ratio >= EXPANSION_SEAT_RATIO:
         pct = figures.add("seat_ratio", f"{seats.ratio:.0%}", seats.source)
         decisions.append(f"Decision: add seats; seat use is at {pct} of seats.")
-    for t in m.escalated:
+    for t in measured.escalated:
         subject = _brief(t.subject or "no subject")
         decisions.append(f"Decision: agree how to resolve escalated ticket {t.id} ({subject}).")
     if not decisions:
         decisions.append("Decision: agree the goals for next quarter below.")
     summary += decisions
     sources = ["health model", usage.source, usage.previous_source]
-    sources += ["subscriptions"] if m.renewal_line else []
-    sources += [f"ticket {t.id}" for t in m.escalated]
+    sources += ["subscriptions"] if measured.renewal_line else []
+    sources += [f"ticket {t.id}" for t in measured.escalated]
     return Section(SECTION_TITLES[0], [Bullet(text) for text in summary], sources)
 
 
-def _results(m: Measures) -> Section:
-    results = [m.health_line, m.usage.line, m.seats.line, *m.survey_lines]
-    sources = ["health model", m.usage.source, m.usage.previous_source, m.seats.source]
-    sources += m.survey_sources or ["surveys (none in the quarter)"]
+def _results(measured: Measures) -> Section:
+    usage, seats = measured.usage, measured.seats
+    results = [measured.health_line, usage.line, seats.line, *measured.survey_lines]
+    sources = ["health model", usage.source, usage.previous_source, seats.source]
+    sources += measured.survey_sources or ["surveys (none in the quarter)"]
     return Section(SECTION_TITLES[1], [Bullet(text) for text in results], sources)
 
 
-def _wins(m: Measures) -> Section:
-    figures, usage, label = m.figures, m.usage, m.quarter.label
+def _wins(measured: Measures) -> Section:
+    figures, usage, label = measured.figures, measured.usage, measured.quarter.label
     wins: list[Bullet] = []
     if usage.change is not None and usage.change > 0:
-        previous = m.quarter.previous().label
+        previous = measured.quarter.previous().label
         wins.append(Bullet(f"Daily usage grew {usage.change}% against {previous}."))
-    if m.resolved:
-        count = figures.add("resolved_count", len(m.resolved), "tickets")
-        wins.append(Bullet(f"{count} {plural(len(m.resolved), 'ticket')} resolved in {label}:"))
-        wins += [Bullet(_ticket_title(t), level=1) for t in m.resolved[:5]]
-    if m.now.score is not None and m.then.score is not None and m.now.score > m.then.score:
-        gain = figures.add("health_gain", m.now.score - m.then.score, "health model")
+    if measured.resolved:
+        count = figures.add("resolved_count", len(measured.resolved), "tickets")
+        tickets = plural(len(measured.resolved), "ticket")
+        wins.append(Bullet(f"{count} {tickets} resolved in {label}:"))
+        wins += [Bullet(_ticket_title(t), level=1) for t in measured.resolved[:5]]
+    now, then = measured.now.score, measured.then.score
+    if now is not None and then is not None and now > then:
+        gain = figures.add("health_gain", now - then, "health model")
         wins.append(Bullet(f"Health score up {gain} points since the start of {label}."))
     if not wins:
         wins.append(Bullet(f"No measured wins in {label}: the goals below aim to create them."))
     sources = [usage.source, usage.previous_source, "health model"]
-    sources += [f"ticket {t.id}" for t in m.resolved[:5]]
+    sources += [f"ticket {t.id}" for t in measured.resolved[:5]]
     return Section(SECTION_TITLES[2], wins, sources)
 
 
-def _open_issues(m: Measures) -> Section:
+def _open_issues(measured: Measures) -> Section:
     """List open tickets, a usage drop and risk signals, each with the action taken."""
-    figures, usage = m.figures, m.usage
+    figures, usage = measured.figures, measured.usage
     issues: list[Bullet] = []
-    for t in m.open_tickets[:6]:
+    for t in measured.open_tickets[:6]:
         opened = figures.day(f"ticket_{t.id}_opened", t.submitted_at.date(), f"ticket {t.id}")
         tag = "escalated, " if t.escalated else ""
         action = (
@@ -147,10 +151,10 @@ def _open_issues(m: Measures) -> Section:
             Bullet(f"{t.id} ({tag}{t.priority or 'no'} priority, opened {opened}): {subject}")
         )
         issues.append(Bullet(f"Action: {action}.", level=1))
-    if not m.open_tickets:
-        issues.append(Bullet(f"No open tickets on {long_date(m.as_of)}."))
+    if not measured.open_tickets:
+        issues.append(Bullet(f"No open tickets on {long_date(measured.as_of)}."))
     if usage.change is not None and usage.change < 0:
-        previous = m.quarter.previous().label
+        previous = measured.quarter.previous().label
         issues.append(Bullet(f"Daily usage fell {-usage.change}% against {previous}."))
         issues.append(
             Bullet(
@@ -159,10 +163,10 @@ def _open_issues(m: Measures) -> Section:
                 level=1,
             )
         )
-    for signal in m.risk_signals:
+    for signal in measured.risk_signals:
         issues.append(Bullet(f"Risk signal {signal.name.replace('_', ' ')}: {signal.detail}."))
         figures.add(f"signal_{signal.name}", signal.detail, "health model")
-    sources = [f"ticket {t.id}" for t in m.open_tickets[:6]] or ["tickets"]
+    sources = [f"ticket {t.id}" for t in measured.open_tickets[:6]] or ["tickets"]
     sources += ["health model", usage.source, usage.previous_source]
     return Section(SECTION_TITLES[3], issues, sources)
 
@@ -184,12 +188,12 @@ def _ticket_title(ticket) -> str:  # noqa: ANN001 - agent.store.Ticket
     return _sentence(f"{ticket.id}: {ticket.subject or '(no subject)'}")
 
 
-def _goals(m: Measures) -> Section:
+def _goals(measured: Measures) -> Section:
     """Set three measurable goals for next quarter from the numbers, with owners."""
-    figures, usage, seats = m.figures, m.usage, m.seats
-    nxt = m.quarter.next()
+    figures, usage, seats = measured.figures, measured.usage, measured.seats
+    nxt = measured.quarter.next()
     goal_end = figures.day("next_quarter_end", nxt.end, "calendar")
-    goals = [_usage_goal(m)]
+    goals = [_usage_goal(measured)]
     if seats.ratio is not None:
         target = min(1.0, seats.ratio + 0.1)
         now_text = figures.add("seat_ratio_now", f"{seats.ratio:.0%}", seats.source)
@@ -203,14 +207,14 @@ def _goals(m: Measures) -> Section:
             "Start reporting daily active users so seat use can be measured. "
             "Owners: customer (data), CSM (set-up)."
         )
-    if m.open_tickets:
-        count = figures.add("open_count", len(m.open_tickets), "tickets")
+    if measured.open_tickets:
+        count = figures.add("open_count", len(measured.open_tickets), "tickets")
         goals.append(
-            f"Close the {count} open {plural(len(m.open_tickets), 'ticket')} by {goal_end}. "
+            f"Close the {count} open {plural(len(measured.open_tickets), 'ticket')} by {goal_end}. "
             "Owners: CSM (support follow-up), customer (confirm fixes)."
         )
     else:
-        target_score = min(100, (m.now.score or 0) + 5)
+        target_score = min(100, (measured.now.score or 0) + 5)
         goals.append(
             f"Raise the health score to {figures.add('goal_score', target_score, 'health model')}"
             f" by {goal_end}. Owners: CSM, customer."
@@ -219,34 +223,35 @@ def _goals(m: Measures) -> Section:
     return Section(SECTION_TITLES[4], [Bullet(text) for text in goals], sources)
 
 
-def _usage_goal(m: Measures) -> str:
-    usage, nxt = m.usage, m.quarter.next()
+def _usage_goal(measured: Measures) -> str:
+    usage, nxt = measured.usage, measured.quarter.next()
     target_rate = max(usage.rate_now, usage.rate_previous) * 1.1
     if target_rate == 0:
         # Ten percent more than nothing is nothing: ask for use to restart instead.
         return (
             f"Restart use in {nxt.label}: no usage events were recorded in "
-            f"{m.quarter.previous().label} or in {measured_label(m.quarter, m.as_of)}. "
+            f"{measured.quarter.previous().label} or in "
+            f"{measured_label(measured.quarter, measured.as_of)}. "
             "Owners: customer (adoption), CSM (re-onboarding plan)."
         )
-    target = m.figures.add("goal_usage_rate", f"{target_rate:,.1f}", usage.source)
-    growth = m.figures.add("goal_growth", "10%", "goal rule")
+    target = measured.figures.add("goal_usage_rate", f"{target_rate:,.1f}", usage.source)
+    growth = measured.figures.add("goal_growth", "10%", "goal rule")
     return (
         f"Raise usage to {target} events a day in {nxt.label} (the better of the last two "
         f"quarters plus {growth}). Owners: customer (adoption), CSM (enablement sessions)."
     )
 
 
-def _next_steps(m: Measures) -> Section:
-    recipient = m.recipient.name if m.recipient else "the team"
+def _next_steps(measured: Measures) -> Section:
+    recipient = measured.recipient.name if measured.recipient else "the team"
     steps = [f"CSM sends this deck and the goals to {recipient}."]
-    if m.renewal_line:
-        steps.append(f"Customer confirms the plan for the r{m.renewal_line[1:]}.")
-    if m.escalated:
-        ids = ", ".join(t.id for t in m.escalated)
+    if measured.renewal_line:
+        steps.append(f"Customer confirms the plan for the r{measured.renewal_line[1:]}.")
+    if measured.escalated:
+        ids = ", ".join(t.id for t in measured.escalated)
         steps.append(f"CSM books the escalation review: {ids}.")
-    steps.append(f"Both sides review the goals at the {m.quarter.next().label} review.")
-    sources = ["contacts", "subscriptions"] + [f"ticket {t.id}" for t in m.escalated]
+    steps.append(f"Both sides review the goals at the {measured.quarter.next().label} review.")
+    sources = ["contacts", "subscriptions"] + [f"ticket {t.id}" for t in measured.escalated]
     return Section(SECTION_TITLES[5], [Bullet(text) for text in steps], sources)
 
 

@@ -200,10 +200,10 @@ def fit_text(
 ) -> list[FittedText]:
     """Fit the bullets into the box, on as many boxes (slides) as they need.
 
-    Tries, in order: the largest size at which every bullet fits whole; the largest size at
-    which the bullets fit once each is shortened to `max_lines`; and last, shortened bullets
-    split over the fewest boxes, at the largest size that needs no more, keeping sub-bullets
-    with their bullet.
+    The first choice is the largest size at which every bullet fits whole. The next is the
+    largest size at which the bullets fit once each is shortened to `max_lines`. The last is
+    shortened bullets split over the fewest boxes, at the largest size that needs no more
+    boxes, with each sub-bullet kept on the same box as its bullet where it fits.
     """
     for size in sizes:
         if _fits(bullets, box, size, max_lines):

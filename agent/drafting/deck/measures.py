@@ -44,7 +44,7 @@ class Usage:
     previous_source: str
     rate_now: float
     rate_previous: float
-    # Change in events a day, in whole percent; None when the previous quarter had none.
+    # Change in events a day, in whole percent, or None when the previous quarter had none.
     change: int | None
     line: str
     summary_line: str
@@ -59,7 +59,7 @@ class Seats:
 
 @dataclass
 class Measures:
-    """What the deck's sections state about one account and quarter."""
+    """The figures and lines the deck's sections state about one account and quarter."""
 
     quarter: Quarter
     as_of: date
@@ -183,6 +183,7 @@ def _measure_usage(
     figures.add("as_of", as_of, usage_source)
     figures.add("previous_quarter_start", prev.start, prev_source)
     figures.add("previous_quarter_end", prev.end, prev_source)
+
     days_now = (as_of - quarter.start).days + 1
     span = measured_label(quarter, as_of)
     days_prev = (prev.end - prev.start).days + 1
@@ -191,6 +192,7 @@ def _measure_usage(
     rate_now = events_now / days_now
     rate_prev = events_prev / days_prev
     change = round((rate_now / rate_prev - 1.0) * 100) if rate_prev else None
+
     usage_line = (
         f"Usage: {figures.add('usage_events', f'{events_now:,}', usage_source)} events in the "
         f"{figures.add('usage_days', days_now, usage_source)} days of {span} "

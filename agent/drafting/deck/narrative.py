@@ -21,7 +21,7 @@ PART_REQUESTS = {
     "summary": (
         "Executive summary",
         "3 to 5 bullets: where the account stands (health, and usage against the previous "
-        "quarter) and the decisions wanted from the customer, such as confirming a renewal, "
+        "quarter) and the decisions requested from the customer, such as confirming a renewal, "
         "adding seats or agreeing how to resolve an escalated ticket.",
     ),
     "wins": (
@@ -35,13 +35,14 @@ PART_REQUESTS = {
         "both sides).",
     ),
 }
-# A reply with more bullets than this for one part is not used: a slide holds about six.
+# A reply with more bullets than this for one part is not used, because a slide has room for
+# about six.
 MAX_PART_BULLETS = 6
 
 
 @dataclass
 class _Attempt:
-    """What one model reply gave for each requested part."""
+    """The parts of one model reply that passed verification, and those rejected."""
 
     accepted: dict[str, list[str]]
     rejected: list[Rejection]
@@ -63,16 +64,16 @@ def write_narrative(
         sheet: the facts the model may use, which verification checks against.
         others: names of other accounts and their people, never allowed in the text.
     """
-    wanted = list(PART_REQUESTS)
+    requested = list(PART_REQUESTS)
     written: dict[str, list[str]] = {}
     problem = None
     for attempt in (1, 2):
-        reply = model.invoke(_messages(deck, sheet, wanted, problem))
-        result = _check_reply(str(reply.content), wanted, sheet, others, attempt)
+        reply = model.invoke(_messages(deck, sheet, requested, problem))
+        result = _check_reply(str(reply.content), requested, sheet, others, attempt)
         written.update(result.accepted)
         deck.rejected += result.rejected
-        wanted = [r.part for r in result.rejected]
-        if not wanted:
+        requested = [r.part for r in result.rejected]
+        if not requested:
             break
         problem = _retry_request(result.rejected)
     by_title = {section.title: section for section in deck.sections}
