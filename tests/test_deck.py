@@ -71,3 +71,21 @@ def test_invalid_period_exits_1(demo_settings, demo_store):
     later = _run("--period", "2027Q2")
     assert later.exit_code == 1
     assert "starts after the book's data ends" in later.stderr
+
+
+def test_past_quarter_deck_not_to_date(demo_settings, demo_store):
+    result = _run("--kind", "qbr", "--period", "2026Q3", "--json")
+
+    assert result.exit_code == 0, result.output
+    text = Path(json.loads(result.stdout)["path"]).read_text(encoding="utf-8")
+    assert "in the 92 days of Q3 2026 (" in text
+    assert "to date" not in text
+
+
+def test_question_subject_gets_no_full_stop(demo_settings, demo_store):
+    result = runner.invoke(app, ["draft", "ebr", "Brightforge Games", "--json"])
+
+    assert result.exit_code == 0, result.output
+    text = Path(json.loads(result.stdout)["path"]).read_text(encoding="utf-8")
+    assert "Any update on MW-1207?" in text
+    assert "?." not in text

@@ -75,6 +75,7 @@ def sheet() -> FactSheet:
         "Seat use is at 0.24 of seats, 24% of 60.",
         "Renewal is on 2027-05-18, in 169 days. Could we talk for 20 minutes?",
         "Dear Ms. Sato,\n\nThank you for your time.",
+        "Ask Sunita Sato about the Studio plan. Priya Raman, Meshwright",
     ],
 )
 def test_verify_accepts_supported_forms(sheet: FactSheet, text: str):
@@ -94,6 +95,8 @@ def test_verify_accepts_supported_forms(sheet: FactSheet, text: str):
         ("Hi Marcus, checking in.", "Marcus"),
         ("Usage fell 90% last month.", "90%"),
         ("Seats are 60% used.", "60%"),
+        ("Marcus Lee from finance approved the budget.", "Marcus Lee"),
+        ("Thanks to Sunita and Olivia Grant for the review.", "Olivia Grant"),
     ],
 )
 def test_verify_rejects_invented_claim(sheet: FactSheet, text: str, invented: str):

@@ -90,13 +90,18 @@ def ebr_command(
     """Build a QBR or EBR deck from the account's facts, with charts and sources.
 
     The deck is written to CSM_HOME/outbox/decks; one whose text has a claim the facts do not
-    support is still written, marked as failing verification.
+    support is still written, marked as failing verification. With a model configured, the
+    model writes the summary, wins and next steps, each verified like an email.
     """
     from agent.drafting.deck import write_deck
+    from agent.llm import chat_model, model_name
 
     settings, store = open_context()
     account = store.resolve_account(name)
-    deck, path = write_deck(store, account, settings, kind, period, fmt)
+    model = chat_model(settings)
+    deck, path = write_deck(
+        store, account, settings, kind, period, fmt, model=model, model_name=model_name(settings)
+    )
     verification = deck.verification
     if as_json:
         print_json(
@@ -106,7 +111,10 @@ def ebr_command(
                 "kind": deck.kind,
                 "period": deck.quarter.code,
                 "verification": verification.model_dump(mode="json") if verification else None,
-                "charts": [str(chart) for chart in deck.charts],
+                "charts": [str(chart.path) for chart in deck.charts],
+                "written_by": {section.title: section.written_by for section in deck.sections},
+                "rejected": [rejection.model_dump() for rejection in deck.rejected],
+                "warnings": deck.warnings,
             }
         )
         return

@@ -192,3 +192,73 @@ def retrieval_command(
     for result in results:
         row = "  ".join(f"{result.by_style[name].hit_at(3):>10.1%}" for name in styles)
         typer.echo(f"  {result.name:<24} {row}")
+
+
+@app.command("grounding")
+@handle_errors
+def grounding_command(
+    account: list[str] = typer.Option(
+        None, "--account", "-a", help="Only this account (name or id); repeatable."
+    ),
+    kind: list[str] = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="Only this draft: checkin, renewal, onboarding, risk, followup or qbr; repeatable.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Draft every email purpose and a QBR for every account, and score their verification.
+
+    Drafts come from the configured model, or from the templates with no model. Nothing is
+    saved or sent.
+    """
+    from sqlalchemy import select
+
+    from agent.evaluation.grounding import DRAFT_KINDS, evaluate_grounding
+    from agent.llm import chat_model, model_name
+    from agent.store.tables import Account
+
+    settings, store = open_context()
+    if account:
+        accounts = [store.resolve_account(name) for name in account]
+    else:
+        with store.session() as session:
+            accounts = list(session.scalars(select(Account).order_by(Account.id)))
+    model = chat_model(settings)
+    if model is not None:
+        stderr(f"Drafting with the model {model_name(settings)}: one or two requests a draft.")
+    result = evaluate_grounding(
+        store, settings, accounts, tuple(kind or DRAFT_KINDS), model, model_name(settings)
+    )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _print_grounding(result)
+
+
+def _print_grounding(result) -> None:  # noqa: ANN001 - GroundingResult
+    writer = "the templates" if result.writer == "templates" else f"the {result.writer}"
+    typer.echo(
+        f"Grounding of {result.drafts} drafts written by {writer}, in {result.seconds:.1f} s:"
+    )
+    typer.echo(
+        f"  passed verification  {result.pass_share:.1%} ({result.passed} of {result.drafts})"
+    )
+    for kind, (passed, total) in result.by_kind().items():
+        typer.echo(f"  {kind:<11} {passed:>4} of {total}")
+    if result.writer != "templates":
+        share = result.model_outputs_passed / result.model_outputs if result.model_outputs else 0
+        typer.echo(
+            f"  model outputs passing {share:.1%} ({result.model_outputs_passed} of "
+            f"{result.model_outputs}; an email or a deck part each, retries included)"
+        )
+    for failure in result.failures():
+        claims = ", ".join(failure["unsupported"])
+        typer.echo(f"  FAILED {failure['account']} {failure['kind']}: {claims}")
+    for caught in result.caught():
+        claims = ", ".join(caught["unsupported"]) or caught["reason"]
+        typer.echo(
+            f"  caught in {caught['account']} {caught['kind']} ({caught['part']}, attempt "
+            f"{caught['attempt']}): {claims}"
+        )

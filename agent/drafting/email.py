@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from agent.config import Settings
 from agent.drafting.facts import PURPOSES, FactSheet, build_fact_sheet
 from agent.drafting.style import Style, load_style
-from agent.drafting.verify import Verification, long_date, verify_draft
+from agent.drafting.verify import Rejection, Verification, long_date, verify_draft
 from agent.errors import InputError
 from agent.prompts import load_prompt, prompts_dir, quote_data
 from agent.store import Store
@@ -34,6 +34,9 @@ class EmailDraft(BaseModel):
     body: str
     written_by: str = Field(description="`template` or `model:<name>`.")
     verification: Verification
+    rejected: list[Rejection] = Field(
+        default_factory=list, description="The model's drafts that failed verification."
+    )
     warnings: list[str] = Field(default_factory=list)
     facts: FactSheet
 
@@ -144,24 +147,37 @@ def _write_with_model(  # noqa: ANN202
     purpose: str,
     others: set[str],
     style: Style,
+    rejected: list[Rejection],
 ):
-    """Ask the model for the email; on an unsupported claim, ask once more naming it."""
+    """Ask the model for the email; on an unsupported claim, ask once more naming it.
+
+    Each draft that fails is appended to `rejected`.
+    """
     problem = None
-    for _attempt in range(2):
+    for attempt in (1, 2):
         reply = model.invoke(_model_messages(sheet, purpose, problem, style))
         parsed = _parse_model_email(str(reply.content))
         if parsed is None:
+            rejected.append(Rejection(attempt=attempt, part="email", reason="invalid reply"))
             problem = 'Reply with only a JSON object: {"subject": "...", "body": "..."}.'
             continue
         subject, body = parsed
         check = verify_draft(subject + "\n" + body, sheet, others, style.avoided)
         if check.ok:
             return subject, body, check
-        problem = _retry_request(check)
+        rejected.append(
+            Rejection(
+                attempt=attempt,
+                part="email",
+                reason="unsupported claims",
+                unsupported=check.unsupported,
+            )
+        )
+        problem = retry_request(check)
     return None
 
 
-def _retry_request(check: Verification) -> str:
+def retry_request(check: Verification) -> str:
     """Name what failed verification, so the model's second draft can avoid it."""
     claims = [c.text for c in check.claims if not c.supported and c.kind != "phrase"]
     phrases = [c.text for c in check.claims if not c.supported and c.kind == "phrase"]
@@ -191,8 +207,9 @@ def draft_email(
     others = foreign_names(store, account.id)
     style = load_style(settings)
     result = None
+    rejected: list[Rejection] = []
     if model is not None:
-        result = _write_with_model(model, sheet, purpose, others, style)
+        result = _write_with_model(model, sheet, purpose, others, style, rejected)
     if result is not None:
         subject, body, check = result
         written_by = f"model:{model_name}"
@@ -215,6 +232,7 @@ def draft_email(
         body=body,
         written_by=written_by,
         verification=check,
+        rejected=rejected,
         warnings=warnings,
         facts=sheet,
     )

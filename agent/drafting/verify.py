@@ -55,6 +55,13 @@ _GREETING = re.compile(
     re.I | re.M,
 )
 _TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof"}
+# Two or more capitalised words in a row, such as "Marcus Lee" or "Harbor View Games": the
+# form of a person's or a company's name. Acronyms (CSM, FBX) and single words are not matched.
+_NAME_WORD = r"[A-Z][a-z]+(?:['-][A-Za-z]+)*"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD})+\b")
+_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
 # A rounded figure passes when it is within 1% of a fact (or within 0.5 for small numbers).
 RELATIVE_TOLERANCE = 0.01
@@ -80,6 +87,15 @@ class Verification(BaseModel):
         return [claim.text for claim in self.claims if not claim.supported]
 
 
+class Rejection(BaseModel):
+    """A model's output that was not used as written, and why."""
+
+    attempt: int = Field(description="1 for the first request, 2 for the regeneration.")
+    part: str = Field(description="`email`, or the deck part: summary, wins or next_steps.")
+    reason: str = Field(description="`unsupported claims`, `invalid reply` or `missing part`.")
+    unsupported: list[str] = Field(default_factory=list)
+
+
 def long_date(value: date) -> str:
     """Format a date the way drafts write it: `December 4, 2026`."""
     return f"{_MONTHS[value.month - 1].capitalize()} {value.day}, {value.year}"
@@ -95,6 +111,8 @@ class _FactValues:
         self.dates: set[date] = set()
         self.ids: set[str] = set()
         self.names: set[str] = set()
+        # Every word of every text in the sheet, casefolded, for checking full names.
+        self.words: set[str] = set(_MONTHS) | set(_WEEKDAYS)
         self._collect(sheet.model_dump())
         for name in (sheet.account_name, sheet.csm_name, sheet.recipient_name):
             self._add_name(name)
@@ -105,6 +123,7 @@ class _FactValues:
         if name:
             self.names.add(name)
             self.names.update(part for part in name.split() if len(part) > 1)
+            self.words.update(word.casefold() for word in _WORD.findall(name))
 
     def _collect(self, value: object, key: str = "") -> None:
         if isinstance(value, dict):
@@ -125,6 +144,7 @@ class _FactValues:
             self._collect_text(value, key)
 
     def _collect_text(self, text: str, key: str) -> None:
+        self.words.update(word.casefold() for word in _WORD.findall(text))
         self.ids.update(_ID.findall(text))
         if key in ("id", "account_id", "source"):
             self.ids.add(text)
@@ -275,4 +295,25 @@ def _name_claims(text: str, facts: _FactValues, foreign_names: Iterable[str]) ->
     for name in set(foreign_names):
         if name and name not in facts.names and re.search(rf"\b{re.escape(name)}\b", text):
             claims.append(Claim(kind="name", text=name, supported=False))
+    claimed = {claim.text for claim in claims}
+    greetings = [match.span() for match in _GREETING.finditer(text)]
+    for match in _FULL_NAME.finditer(text):
+        if match.group() in claimed or any(
+            a < match.end() and match.start() < b for a, b in greetings
+        ):
+            continue
+        claims.append(_full_name_claim(match, text, facts))
     return claims
+
+
+def _full_name_claim(match: re.Match, text: str, facts: _FactValues) -> Claim:
+    """Check a run of capitalised words: each must occur somewhere in the facts.
+
+    The first word is exempt at the start of a sentence, where any word is capitalised
+    ("Ask Linnea Lindqvist" checks only the name).
+    """
+    words = _WORD.findall(match.group())
+    if _SENTENCE_START.search(text[: match.start()]):
+        words = words[1:]
+    supported = all(word.casefold() in facts.words for word in words)
+    return Claim(kind="name", text=match.group(), supported=supported)
