@@ -18,6 +18,8 @@ def health_text(report: HealthReport) -> str:
         f"{report.account_name} ({report.account_id}): health {_score_text(report)} "
         f"as of {report.as_of}",
     ]
+    if report.profile is not None:
+        lines.append(_profile_text(report))
     if report.churned:
         lines.append("This account has churned.")
     if report.override:
@@ -29,6 +31,9 @@ def health_text(report: HealthReport) -> str:
         )
     lines.append("Components (weight after dropping missing inputs, score, points contributed):")
     for c in report.components:
+        if c.base_weight == 0:
+            lines.append(f"  - {c.label}: not weighted in this profile ({c.detail})")
+            continue
         if c.score is None:
             lines.append(f"  - {c.label}: missing ({c.detail})")
             continue
@@ -51,6 +56,17 @@ def health_text(report: HealthReport) -> str:
             cited = f" [source: {'; '.join(signal.sources)}]" if signal.sources else ""
             lines.append(f"  - {signal.name}: {signal.detail}{cited}")
     return "\n".join(lines)
+
+
+def _profile_text(report: HealthReport) -> str:
+    profile = report.profile
+    stage = "onboarding" if profile.stage == "onboarding" else "steady state"
+    tier = f"tier {profile.tier}" if profile.tier else "no plan tier"
+    source = "built-in" if profile.model_source == "built-in" else f"from {profile.model_source}"
+    return (
+        f"Profile: {profile.name} ({stage}, {tier}): {profile.reason}. Health model "
+        f"version {profile.model_version}, {source}."
+    )
 
 
 def triage_text(reports: list[HealthReport]) -> str:
