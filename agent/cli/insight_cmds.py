@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 
-from agent.cli.common import handle_errors, open_context, print_json
+from agent.cli.common import handle_errors, open_context, parse_date, print_json
 from agent.errors import InputError
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
 
 
 @handle_errors
@@ -38,7 +27,10 @@ def accounts_command(
     from agent.insights.render import triage_text
 
     _settings, store = open_context()
-    reports = rank_book(store, _parse_date(as_of, "--as-of"))
+    day = parse_date(as_of, "--as-of")
+    # Only the default date is saved as a snapshot, scored with that day's data. Use
+    # `csm health snapshot --as-of` to record another day.
+    reports = rank_book(store, day, record=day is None)
     churned = [r for r in reports if r.churned]
     reports = [r for r in reports if not r.churned]
     if at_risk:
@@ -67,17 +59,19 @@ def health_command(
 ) -> None:
     """Explain an account's health score: components, weights, drivers, missing inputs."""
     from agent.insights.health import health_for
+    from agent.insights.health_model import active_model
     from agent.insights.render import changes_text, health_text, trend_text
     from agent.insights.trend import changes_since, trend
 
     _settings, store = open_context()
+    model = active_model()
     account = store.resolve_account(name)
-    report = health_for(store, account.id, _parse_date(as_of, "--as-of"))
-    since_date = _parse_date(since, "--since")
+    report = health_for(store, account.id, parse_date(as_of, "--as-of"), model)
+    since_date = parse_date(since, "--since")
     if since_date is not None and since_date >= report.as_of:
         raise InputError(f"--since {since} must be before the scoring date {report.as_of}.")
-    points = trend(store, report) if explain or since_date else None
-    moved = changes_since(store, report, since_date) if since_date else None
+    points = trend(store, report, model) if explain or since_date else None
+    moved = changes_since(store, report, since_date, model) if since_date else None
     if as_json:
         print_json({**report.to_dict(), "trend": points, "since": moved})
         return

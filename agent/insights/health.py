@@ -14,6 +14,7 @@ from agent.insights.components import Component, build_components
 from agent.insights.health_model import HealthModel, active_model
 from agent.insights.overrides import ActiveOverride, active_overrides
 from agent.insights.renewal import renewal_date_for
+from agent.insights.snapshots import save_snapshots
 from agent.store import Store
 
 
@@ -292,9 +293,17 @@ def health_for(
 
 
 def rank_book(
-    store: Store, as_of: date | None = None, *, model: HealthModel | None = None
+    store: Store,
+    as_of: date | None = None,
+    *,
+    record: bool = False,
+    model: HealthModel | None = None,
 ) -> list[HealthReport]:
-    """Score every account and order them by risk: lowest score first, larger ARR first on ties."""
+    """Score every account and order them by risk: lowest score first, larger ARR first on ties.
+
+    With `record`, each account's model score is also saved as its snapshot for the scoring
+    date, replacing one saved earlier that day.
+    """
     model = model or active_model()
     with store.session() as session:
         when = as_of or default_as_of(session)
@@ -303,6 +312,8 @@ def rank_book(
             apply_override(score_account(data, model), overrides.get(data.account.id), model)
             for data in load_book(session, when)
         ]
+        if record:
+            save_snapshots(session, reports, origin="ranked")
     return sorted(reports, key=_risk_order)
 
 

@@ -46,11 +46,14 @@ class Portfolio:
 
 
 def portfolio(store: Store, as_of: date | None = None) -> Portfolio:
-    """Summarise the active book as of a date (default: the book's newest data)."""
+    """Summarise the active book as of a date (default: the book's newest data).
+
+    On the default date, each account's score is saved as its snapshot of that day.
+    """
     model = active_model()
     with store.session() as session:
         when = as_of or default_as_of(session)
-    ranked = rank_book(store, when, model=model)
+    ranked = rank_book(store, when, record=as_of is None, model=model)
     reports = [r for r in ranked if not r.churned]
     bands = {"red": 0, "yellow": 0, "green": 0, "unknown": 0}
     for report in reports:

@@ -126,20 +126,34 @@ def sentiment_text(
     return "\n".join(lines), sources, data
 
 
+def _source_text(source: str, note: str | None) -> str:
+    if source == "snapshot":
+        return "from the snapshot of that day"
+    return f"recomputed, {note}" if note else "recomputed"
+
+
 def trend_text(points: list[dict]) -> str:
-    """Render the model's score 7, 30 and 90 days back."""
+    """Render the model's score 7, 30 and 90 days back, and where each came from."""
     parts = []
     for point in points:
+        source = _source_text(point["source"], point.get("note"))
         if point["score"] is None:
-            parts.append(f"{point['days']} days ago: no score")
+            parts.append(f"{point['days']} days ago: no score ({source})")
+        elif point["change"] is None:
+            parts.append(f"{point['days']} days ago {point['score']} ({source})")
         else:
-            parts.append(f"{point['days']} days ago {point['score']} ({point['change']:+d} since)")
-    return "Trend (the model's score, recomputed as of each date): " + "; ".join(parts)
+            parts.append(
+                f"{point['days']} days ago {point['score']} ({point['change']:+d} since; {source})"
+            )
+    return "Trend of the model's score: " + "; ".join(parts)
 
 
 def changes_text(moved: dict) -> str:
     """Render which components moved the score since a date, largest first."""
-    lines = [f"Since {moved['since']}: score {moved['score_then']} -> {moved['score_now']}"]
+    source = _source_text(moved["source"], moved.get("note"))
+    lines = [
+        f"Since {moved['since']} ({source}): score {moved['score_then']} -> {moved['score_now']}"
+    ]
     for row in moved["components"]:
         if not row["points_change"]:
             continue
