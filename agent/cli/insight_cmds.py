@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from agent.cli.common import handle_errors, open_context, parse_date, print_json
+from agent.cli.common import handle_errors, open_context, parse_date, print_json, stderr
 from agent.errors import InputError
 
 
@@ -55,6 +57,13 @@ def health_command(
     since: str = typer.Option(
         None, "--since", help="Show what moved the score since this date (YYYY-MM-DD)."
     ),
+    chart: Path = typer.Option(
+        None,
+        "--chart",
+        help="Write a PNG of the health score and daily usage over the 90 days to the "
+        "scoring date.",
+        dir_okay=False,
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Explain an account's health score: components, weights, drivers, missing inputs."""
@@ -72,14 +81,32 @@ def health_command(
         raise InputError(f"--since {since} must be before the scoring date {report.as_of}.")
     points = trend(store, report, model) if explain or since_date else None
     moved = changes_since(store, report, since_date, model) if since_date else None
+    drawn = _write_chart(store, report, chart, model) if chart else None
     if as_json:
-        print_json({**report.to_dict(), "trend": points, "since": moved})
+        document = {**report.to_dict(), "trend": points, "since": moved}
+        if drawn is not None:
+            document["chart"] = drawn
+        print_json(document)
         return
     typer.echo(health_text(report))
     if points is not None:
         typer.echo(trend_text(points))
     if moved is not None:
         typer.echo(changes_text(moved))
+    if drawn is not None:
+        stderr(
+            f"Wrote {drawn['path']}: {drawn['days_from_snapshots']} days from snapshots, "
+            f"{drawn['days_recomputed']} recomputed."
+        )
+
+
+def _write_chart(store, report, path: Path, model) -> dict:  # noqa: ANN001 - lazy imports
+    from dataclasses import asdict
+
+    from agent.insights.health_chart import write_health_chart
+
+    result = write_health_chart(store, report, path, model)
+    return {**asdict(result), "path": str(result.path)}
 
 
 @handle_errors

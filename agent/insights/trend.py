@@ -136,6 +136,15 @@ def _difference(now: float | None, then: float | None) -> float | None:
     return round((now or 0.0) - (then or 0.0), 1)
 
 
+def score_history(
+    store: Store, account_id: str, end: date, days: int, model: HealthModel | None = None
+) -> list[PastScore]:
+    """Return the account's score on each of the `days` days ending on `end`, oldest first."""
+    requested = [end - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+    scores = past_scores(store, account_id, requested, model)
+    return [scores[day] for day in requested]
+
+
 @dataclass
 class SnapshotRun:
     """Counts of the snapshots `record_snapshots` saved and left in place."""
@@ -211,5 +220,6 @@ __all__ = [
     "changes_since",
     "past_scores",
     "record_snapshots",
+    "score_history",
     "trend",
 ]
