@@ -1,4 +1,4 @@
-"""`csm health NAME`, its snapshots, override and backtest, as one group."""
+"""`csm health NAME`, its snapshots, model, override and backtest, as one group."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class DefaultCommandGroup(TyperGroup):
 app = typer.Typer(
     cls=DefaultCommandGroup,
     help="Explain an account's health (`csm health NAME`), override it, record daily "
-    "snapshots, or backtest the model.",
+    "snapshots, show the health model, or backtest it.",
     no_args_is_help=True,
 )
 app.command("show")(insight_cmds.health_command)
@@ -111,4 +111,45 @@ def snapshot_command(
             f"Left out {run.not_yet_customers} account-days before the account's first "
             "subscription start, sign-up or first use."
         )
+    typer.echo("\n".join(lines))
+
+
+@app.command("model")
+@handle_errors
+def model_command(
+    default: bool = typer.Option(
+        False, "--default", help="Print the built-in model file, to copy and edit."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Check and summarise the health model in force (CSM_HEALTH_MODEL or CSM_HOME's file)."""
+    from agent.insights.health_model import BUILT_IN_PATH, active_model
+
+    if default:
+        typer.echo(BUILT_IN_PATH.read_text(encoding="utf-8"), nl=False)
+        return
+    model = active_model()
+    if as_json:
+        print_json(
+            {
+                "source": model.source,
+                "digest": model.digest,
+                **model.model_dump(mode="json"),
+            }
+        )
+        return
+    bands = model.bands
+    lines = [
+        f"Health model version {model.version}, {model.source} (digest {model.digest}): valid.",
+        f"Bands: red 0-{bands.red_max}, yellow {bands.red_max + 1}-{bands.yellow_max}, "
+        f"green {bands.yellow_max + 1}-100. Onboarding lasts {model.lifecycle.onboarding_days} "
+        "days from the first subscription start.",
+        "Profiles, tried in this order:",
+    ]
+    for name, profile in model.profiles.items():
+        tiers = ", ".join(profile.tiers) if profile.tiers else "every tier"
+        weights = ", ".join(
+            f"{measure} {weight:.0%}" for measure, weight in profile.weights.as_dict().items()
+        )
+        lines.append(f"  {name} (stage {profile.stage}; {tiers}): {weights}")
     typer.echo("\n".join(lines))

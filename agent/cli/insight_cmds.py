@@ -52,7 +52,10 @@ def health_command(
     name: str = typer.Argument(..., help="Account name or id; close spellings are matched."),
     as_of: str = typer.Option(None, "--as-of", help="Score as of this date (YYYY-MM-DD)."),
     explain: bool = typer.Option(
-        False, "--explain", help="Add the trend: the score 7, 30 and 90 days earlier."
+        False,
+        "--explain",
+        help="Add how the account's profile scores each input, and the trend: the score 7, "
+        "30 and 90 days earlier.",
     ),
     since: str = typer.Option(
         None, "--since", help="Show what moved the score since this date (YYYY-MM-DD)."
@@ -69,7 +72,7 @@ def health_command(
     """Explain an account's health score: components, weights, drivers, missing inputs."""
     from agent.insights.health import health_for
     from agent.insights.health_model import active_model
-    from agent.insights.render import changes_text, health_text, trend_text
+    from agent.insights.render import changes_text, health_text, rules_text, trend_text
     from agent.insights.trend import changes_since, trend
 
     _settings, store = open_context()
@@ -89,6 +92,8 @@ def health_command(
         print_json(document)
         return
     typer.echo(health_text(report))
+    if explain:
+        typer.echo(rules_text(report, model))
     if points is not None:
         typer.echo(trend_text(points))
     if moved is not None:

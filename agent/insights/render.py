@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.insights.health import HealthReport
+from agent.insights.health_model import HealthModel
 from agent.insights.sentiment import RolledUpSentiment
 
 
@@ -67,6 +68,64 @@ def _profile_text(report: HealthReport) -> str:
         f"Profile: {profile.name} ({stage}, {tier}): {profile.reason}. Health model "
         f"version {profile.model_version}, {source}."
     )
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _signed_percent(value: float) -> str:
+    return f"{value:+.0%}"
+
+
+def _days(value: float) -> str:
+    return f"{value:g} days"
+
+
+# How each curve measure's input reads in a list of cut-points.
+_INPUT_FORMATS = {
+    "usage_trend": ("change in usage", _signed_percent),
+    "seat_use": ("active users per seat", _percent),
+    "feature_breadth": ("share of features still used", _percent),
+    "sentiment": ("VADER compound", lambda value: f"{value:+.2f}"),
+    "renewal": ("days to renewal", _days),
+    "last_touch": ("days since the last touch", _days),
+}
+
+
+def _rule_text(name: str, measure) -> str:  # noqa: ANN001 - one of the measure models
+    if name in _INPUT_FORMATS:
+        what, formatted = _INPUT_FORMATS[name]
+        points = ", ".join(f"{formatted(x)}: {y:g}" for x, y in measure.cut_points)
+        return f"{what} to score, linear between {points}"
+    if name == "support":
+        return (
+            f"100 minus {measure.per_open:g} per open ticket, {measure.per_escalated:g} per "
+            f"escalated one, {measure.per_high_or_urgent:g} per high or urgent one and "
+            f"{measure.per_stale:g} per one open over {measure.stale_after_days} days"
+        )
+    if name == "stakeholders":
+        return (
+            f"{measure.champion_left:g} if a champion left in the last "
+            f"{measure.champion_left_days} days, else 100 with an active champion and "
+            f"{measure.no_champion:g} without; minus {measure.no_sponsor_penalty:g} with no "
+            "active sponsor"
+        )
+    return "latest NPS times 10 and mean CSAT from 1-5 to 0-100, averaged"
+
+
+def rules_text(report: HealthReport, model: HealthModel) -> str:
+    """Render how the report's profile turns each input into a score, with its weight."""
+    profile = model.profiles[report.profile.name]
+    measures = model.measures_for(report.profile.name)
+    weights = profile.weights.as_dict()
+    lines = [f"Profile {report.profile.name}: {profile.description or 'no description.'}"]
+    lines.append("How it scores each input (base weight: rule):")
+    labels = {c.name: c.label for c in report.components}
+    for name in weights:
+        rule = _rule_text(name, getattr(measures, name))
+        lines.append(f"  - {labels.get(name, name)}, {weights[name]:.0%}: {rule}")
+    return "\n".join(lines)
 
 
 def triage_text(reports: list[HealthReport]) -> str:
