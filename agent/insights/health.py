@@ -1,7 +1,7 @@
 """The composite health score: weighted components, bands, drivers and risk signals.
 
 The weights, cut-points and bands come from the health model file in force (see
-`health_model.py`); the profile that weights an account follows its lifecycle stage and tier.
+`health_model.py`). The profile that weights an account follows its lifecycle stage and tier.
 """
 
 from __future__ import annotations
@@ -61,14 +61,14 @@ class ScoredComponent:
 
 @dataclass
 class ProfileUse:
-    """Which profile of which model scored an account, and why that profile."""
+    """The profile and model that scored an account, and the reason for that profile."""
 
     name: str
     description: str
     # onboarding | steady
     stage: str
     tier: str | None
-    # Why that stage, e.g. `34 days after the first subscription start on 2026-10-27; ...`.
+    # The reason for the stage, e.g. `34 days after the first subscription start on ...`.
     reason: str
     model_version: int
     # The model file, or `built-in`.

@@ -172,8 +172,8 @@ class Profile(_Strict):
             return False
         if not self.tiers:
             return True
-        wanted = (tier or "").casefold()
-        return any(allowed.casefold() == wanted for allowed in self.tiers)
+        tier_key = (tier or "").casefold()
+        return any(allowed.casefold() == tier_key for allowed in self.tiers)
 
 
 class Lifecycle(_Strict):

@@ -82,7 +82,7 @@ def _days(value: float) -> str:
     return f"{value:g} days"
 
 
-# How each curve measure's input reads in a list of cut-points.
+# Each curve measure's input, named and formatted for listing its cut-points.
 _INPUT_FORMATS = {
     "usage_trend": ("change in usage", _signed_percent),
     "seat_use": ("active users per seat", _percent),
@@ -95,9 +95,9 @@ _INPUT_FORMATS = {
 
 def _rule_text(name: str, measure) -> str:  # noqa: ANN001 - one of the measure models
     if name in _INPUT_FORMATS:
-        what, formatted = _INPUT_FORMATS[name]
+        input_name, formatted = _INPUT_FORMATS[name]
         points = ", ".join(f"{formatted(x)}: {y:g}" for x, y in measure.cut_points)
-        return f"{what} to score, linear between {points}"
+        return f"{input_name} to score, linear between {points}"
     if name == "support":
         return (
             f"100 minus {measure.per_open:g} per open ticket, {measure.per_escalated:g} per "
