@@ -154,6 +154,7 @@ def _draw_score(axes, history, model: HealthModel, report: HealthReport) -> None
 
 def _draw_usage(axes, usage: list[tuple[date, int]]) -> None:  # noqa: ANN001
     import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
 
     axes.bar([day for day, _ in usage], [events for _, events in usage], width=0.8, color="#6c8ebf")
     axes.set_ylabel("Usage events per day")
@@ -164,6 +165,8 @@ def _draw_usage(axes, usage: list[tuple[date, int]]) -> None:  # noqa: ANN001
         axes.text(0.5, 0.5, "no usage on these days", transform=axes.transAxes, ha="center")
     else:
         axes.set_ylim(bottom=0)
+        # Events are counts, so ticks at fractions would mislead.
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.grid(axis="y", alpha=0.3)
     locator = mdates.AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
