@@ -179,5 +179,50 @@ def test_last_touch_missing_without_notes(store: Store):
     touch = _component(store, "last_touch")
 
     assert touch.score is None
-    assert touch.detail == "no notes, calls, meetings or emails recorded"
+    assert touch.detail == "no call, meeting, email or transcript recorded"
     assert "Last touch" in health_for(store, "A", AS_OF).missing
+
+
+def test_last_touch_skips_internal_notes(store: Store):
+    _add(store, _note("N-call", 40), _note("N-internal", 2, kind="note", title="Churn risk"))
+
+    touch = _component(store, "last_touch")
+
+    assert touch.facts["days"] == 40
+    assert touch.sources == ["note N-call"]
+
+
+def test_last_touch_only_internal_notes_is_missing(store: Store):
+    _add(store, _note("N-internal", 2, kind="note"))
+
+    touch = _component(store, "last_touch")
+
+    assert touch.score is None
+    assert touch.detail.endswith("recorded (notes of kind note do not count)")
+
+
+def test_last_touch_counts_note_without_kind(store: Store):
+    _add(store, _note("N-call", 40), _note("N-plain", 6, kind=None))
+
+    touch = _component(store, "last_touch")
+
+    assert touch.facts == {"days": 6, "kind": None, "date": "2026-06-24"}
+    assert touch.detail == "6 days since the last note of no stated kind on 2026-06-24"
+
+
+def test_last_touch_kinds_come_from_model(store: Store):
+    from pathlib import Path
+
+    from agent.insights.health_model import validate_model
+    from tests.health_models import built_in_document
+
+    document = built_in_document()
+    document["measures"]["last_touch"]["kinds"] = ["call", "note"]
+    model = validate_model(document, Path("kinds.toml"))
+    _add(store, _note("N-mail", 1, kind="email"), _note("N-internal", 3, kind="note"))
+
+    report = health_for(store, "A", AS_OF, model)
+    touch = next(c for c in report.components if c.name == "last_touch")
+
+    assert touch.sources == ["note N-internal"]
+    assert touch.facts["days"] == 3

@@ -123,6 +123,18 @@ INVALID_FILES = [
     ),
     ("onboarding_days = 90", "onboarding_days = -1", "lifecycle.onboarding_days", "0"),
     (
+        'kinds = ["call", "meeting"',
+        'kinds = ["cal", "meeting"',
+        "measures.last_touch.kinds[0]",
+        "'call', 'meeting', 'email', 'transcript' or 'note'",
+    ),
+    (
+        'kinds = ["call", "meeting", "email", "transcript"]',
+        "kinds = []",
+        "measures.last_touch.kinds",
+        "at least 1 item",
+    ),
+    (
         "min_history_days = 60",
         "min_history_days = 20",
         "measures.feature_breadth.min_history_days",

@@ -74,8 +74,9 @@ class AccountData:
     ticket_count_all: int = 0
     # Each feature used in the LOOKBACK_DAYS up to as_of, with the newest day it was used.
     feature_last_used: dict[str, date] = field(default_factory=dict)
-    # The newest note (call, meeting, email or note) on or before as_of, however old.
-    last_touch: Note | None = None
+    # The newest note of each kind (None for notes without one) on or before as_of,
+    # however old.
+    newest_notes: dict[str | None, Note] = field(default_factory=dict)
 
     def first_start(self) -> tuple[date | None, str]:
         """Return the day the account became a customer, and what that day is taken from.
@@ -166,7 +167,7 @@ def load_book(
     _attach(session, data, Contact, Contact.account_id, ids, "contacts")
     _load_recent(session, data, as_of, ids)
     _load_features(session, data, as_of, ids)
-    _load_last_touch(session, data, as_of, ids)
+    _load_newest_notes(session, data, as_of, ids)
     return list(data.values())
 
 
@@ -311,20 +312,26 @@ def _load_features(session, data, as_of, ids) -> None:  # noqa: ANN001
             data[account_id].feature_last_used[feature] = last
 
 
-def _load_last_touch(session, data, as_of, ids) -> None:  # noqa: ANN001
+def _load_newest_notes(session, data, as_of, ids) -> None:  # noqa: ANN001
     newest = _filtered(
-        select(Note.account_id, func.max(Note.note_date).label("day"))
+        select(Note.account_id, Note.kind, func.max(Note.note_date).label("day"))
         .where(Note.note_date <= as_of)
-        .group_by(Note.account_id),
+        .group_by(Note.account_id, Note.kind),
         Note.account_id,
         ids,
     ).subquery()
     query = (
         select(Note)
-        .join(newest, (Note.account_id == newest.c.account_id) & (Note.note_date == newest.c.day))
+        .join(
+            newest,
+            (Note.account_id == newest.c.account_id)
+            & Note.kind.is_not_distinct_from(newest.c.kind)
+            & (Note.note_date == newest.c.day),
+        )
         .order_by(Note.id)
     )
     for note in session.scalars(query):
-        # Of several notes on the newest day, the first by id is kept, so reruns agree.
-        if note.account_id in data and data[note.account_id].last_touch is None:
-            data[note.account_id].last_touch = note
+        # Of several notes of a kind on its newest day, the first by id is kept, so reruns
+        # agree.
+        if note.account_id in data:
+            data[note.account_id].newest_notes.setdefault(note.kind, note)

@@ -15,6 +15,7 @@ from agent.insights.book import FEATURE_RECENT_DAYS, LOOKBACK_DAYS, AccountData,
 from agent.insights.health_model import (
     CurveMeasure,
     FeatureBreadthMeasure,
+    LastTouchMeasure,
     Measures,
     StakeholdersMeasure,
     SupportMeasure,
@@ -366,20 +367,36 @@ def feature_breadth(data: AccountData, measure: FeatureBreadthMeasure) -> Compon
     return Component("feature_breadth", label, score, detail, [source], facts)
 
 
-def last_touch(data: AccountData, measure: CurveMeasure) -> Component:
-    """Score the days since the newest note, call, meeting or email with the account."""
+def last_touch(data: AccountData, measure: LastTouchMeasure) -> Component:
+    """Score the days since the newest note of a kind that counts as contact with the account.
+
+    A note without a kind counts, because the store cannot tell what it records.
+    """
     label = "Last touch"
-    note = data.last_touch
-    if note is None:
-        return Component("last_touch", label, None, "no notes, calls, meetings or emails recorded")
+    counted = [
+        note for kind, note in data.newest_notes.items() if kind is None or kind in measure.kinds
+    ]
+    if not counted:
+        detail = f"no {_or_list(measure.kinds)} recorded"
+        left_out = sorted(kind for kind in data.newest_notes if kind is not None)
+        if left_out:
+            detail += f" (notes of kind {', '.join(left_out)} do not count)"
+        return Component("last_touch", label, None, detail)
+    note = min(counted, key=lambda item: (-item.note_date.toordinal(), item.id))
     days = (data.as_of - note.note_date).days
-    kind = note.kind or "note"
+    kind = note.kind or "note of no stated kind"
     title = f' "{note.title}"' if note.title else ""
     plural = "s" if days != 1 else ""
     detail = f"{days} day{plural} since the last {kind}{title} on {note.note_date}"
-    facts = {"days": days, "kind": kind, "date": note.note_date.isoformat()}
+    facts = {"days": days, "kind": note.kind, "date": note.note_date.isoformat()}
     score = interpolate(days, measure.cut_points)
     return Component("last_touch", label, score, detail, [f"note {note.id}"], facts)
+
+
+def _or_list(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 BUILDERS = {

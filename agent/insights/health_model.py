@@ -77,6 +77,14 @@ class FeatureBreadthMeasure(CurveMeasure):
     min_history_days: int = Field(ge=31, description="days from the first use before scoring")
 
 
+NoteKind = Literal["call", "meeting", "email", "transcript", "note"]
+
+
+class LastTouchMeasure(CurveMeasure):
+    # The note kinds that count as contact with the customer.
+    kinds: list[NoteKind] = Field(min_length=1)
+
+
 class SupportMeasure(_Strict):
     """Points taken off 100 for each ticket open on the scoring date."""
 
@@ -109,7 +117,7 @@ class Measures(_Strict):
     surveys: SurveysMeasure
     renewal: CurveMeasure
     stakeholders: StakeholdersMeasure
-    last_touch: CurveMeasure
+    last_touch: LastTouchMeasure
 
 
 MEASURE_NAMES = tuple(Measures.model_fields)

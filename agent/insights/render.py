@@ -97,7 +97,10 @@ def _rule_text(name: str, measure) -> str:  # noqa: ANN001 - one of the measure 
     if name in _INPUT_FORMATS:
         input_name, formatted = _INPUT_FORMATS[name]
         points = ", ".join(f"{formatted(x)}: {y:g}" for x, y in measure.cut_points)
-        return f"{input_name} to score, linear between {points}"
+        rule = f"{input_name} to score, linear between {points}"
+        if name == "last_touch":
+            rule += f"; notes of kind {', '.join(measure.kinds)} or of no kind count"
+        return rule
     if name == "support":
         return (
             f"100 minus {measure.per_open:g} per open ticket, {measure.per_escalated:g} per "
