@@ -115,9 +115,14 @@ def write_key_file(home: Path, key: str) -> Path:
     return path
 
 
+def home_from_env() -> Path:
+    """Return the home folder: CSM_HOME, else ~/.csm."""
+    return Path(os.environ.get("CSM_HOME") or DEFAULT_HOME).expanduser()
+
+
 def load_settings() -> Settings:
     """Read the settings from the environment, then from `config.toml` under CSM_HOME."""
-    home = Path(os.environ.get("CSM_HOME") or DEFAULT_HOME).expanduser()
+    home = home_from_env()
     profile = _profile(home)
     cache = Path(os.environ.get("CSM_CACHE_DIR") or _default_cache_dir()).expanduser()
     api_key = os.environ.get("OPENAI_API_KEY") or _read_key_file(home)

@@ -31,6 +31,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Pa
         "CSM_MODEL",
         "CSM_DATABASE_URL",
         "CSM_CHROMA_URL",
+        "CSM_HEALTH_MODEL",
     ):
         monkeypatch.delenv(name, raising=False)
 

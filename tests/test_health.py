@@ -62,7 +62,7 @@ def test_health_missing_inputs_are_dropped_not_zero(store: Store):
 
 
 def test_health_usage_halving_scores_zero_and_drives(store: Store):
-    _add(store, Account(id="A2", name="Falling Co", seats=10))
+    _add(store, Account(id="A2", name="Falling Co", seats=10, signup_date=date(2025, 1, 1)))
     _add(store, *_usage("A2", AS_OF - timedelta(days=89), 60, count=20, users=8))
     _add(store, *_usage("A2", AS_OF - timedelta(days=29), 30, count=10, users=2))
 
@@ -194,7 +194,7 @@ def test_health_old_ticket_open_on_as_of_counts(store: Store):
     support = next(c for c in report.components if c.name == "support")
 
     assert support.facts["open"] == 1
-    assert support.facts["open_over_14_days"] == 1
+    assert support.facts["stale"] == 1
 
 
 def test_default_as_of_follows_usage_not_notes(store: Store):

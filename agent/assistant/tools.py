@@ -198,7 +198,7 @@ def at_risk(ctx: ToolContext, limit: int = 10) -> ToolResult:
     from agent.insights.health import rank_book
     from agent.insights.render import triage_text
 
-    reports = [r for r in rank_book(ctx.store) if r.at_risk][:limit]
+    reports = [r for r in rank_book(ctx.store, record=True) if r.at_risk][:limit]
     return ToolResult(
         "at_risk_accounts",
         triage_text(reports),

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from agent.errors import CsmError, NotFoundError, RuntimeFailure
+from agent.errors import CsmError, InputError, NotFoundError, RuntimeFailure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +83,20 @@ def print_json(document: Any) -> None:
     sys.stdout.write("\n")
 
 
+def parse_date(value: str | None, option: str) -> date | None:
+    """Parse an option's YYYY-MM-DD value; None stays None.
+
+    Raises:
+        InputError: the value is not a date.
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
+
+
 def stderr(message: str) -> None:
     """Write progress or a note for the user to stderr, keeping stdout for results."""
     typer.echo(message, err=True)
@@ -108,4 +122,11 @@ def command_store(settings):  # noqa: ANN001, ANN201 - Settings -> Store; import
     return store
 
 
-__all__ = ["NotFoundError", "handle_errors", "open_context", "print_json", "stderr"]
+__all__ = [
+    "NotFoundError",
+    "handle_errors",
+    "open_context",
+    "parse_date",
+    "print_json",
+    "stderr",
+]

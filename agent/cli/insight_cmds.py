@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
 
 import typer
 
-from agent.cli.common import handle_errors, open_context, print_json
+from agent.cli.common import handle_errors, open_context, parse_date, print_json, stderr
 from agent.errors import InputError
-
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
 
 
 @handle_errors
@@ -38,7 +29,10 @@ def accounts_command(
     from agent.insights.render import triage_text
 
     _settings, store = open_context()
-    reports = rank_book(store, _parse_date(as_of, "--as-of"))
+    day = parse_date(as_of, "--as-of")
+    # Only the default date is saved as a snapshot, scored with that day's data. Use
+    # `csm health snapshot --as-of` to record another day.
+    reports = rank_book(store, day, record=day is None)
     churned = [r for r in reports if r.churned]
     reports = [r for r in reports if not r.churned]
     if at_risk:
@@ -58,34 +52,66 @@ def health_command(
     name: str = typer.Argument(..., help="Account name or id; close spellings are matched."),
     as_of: str = typer.Option(None, "--as-of", help="Score as of this date (YYYY-MM-DD)."),
     explain: bool = typer.Option(
-        False, "--explain", help="Add the trend: the score 7, 30 and 90 days earlier."
+        False,
+        "--explain",
+        help="Add how the account's profile scores each input, and the trend: the score 7, "
+        "30 and 90 days earlier.",
     ),
     since: str = typer.Option(
         None, "--since", help="Show what moved the score since this date (YYYY-MM-DD)."
+    ),
+    chart: Path = typer.Option(
+        None,
+        "--chart",
+        help="Write a PNG of the health score and daily usage over the 90 days to the "
+        "scoring date.",
+        dir_okay=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Explain an account's health score: components, weights, drivers, missing inputs."""
     from agent.insights.health import health_for
-    from agent.insights.render import changes_text, health_text, trend_text
+    from agent.insights.health_model import active_model
+    from agent.insights.render import changes_text, health_text, rules_text, trend_text
     from agent.insights.trend import changes_since, trend
 
     _settings, store = open_context()
+    model = active_model()
     account = store.resolve_account(name)
-    report = health_for(store, account.id, _parse_date(as_of, "--as-of"))
-    since_date = _parse_date(since, "--since")
+    report = health_for(store, account.id, parse_date(as_of, "--as-of"), model)
+    since_date = parse_date(since, "--since")
     if since_date is not None and since_date >= report.as_of:
         raise InputError(f"--since {since} must be before the scoring date {report.as_of}.")
-    points = trend(store, report) if explain or since_date else None
-    moved = changes_since(store, report, since_date) if since_date else None
+    points = trend(store, report, model) if explain or since_date else None
+    moved = changes_since(store, report, since_date, model) if since_date else None
+    drawn = _write_chart(store, report, chart, model) if chart else None
     if as_json:
-        print_json({**report.to_dict(), "trend": points, "since": moved})
+        document = {**report.to_dict(), "trend": points, "since": moved}
+        if drawn is not None:
+            document["chart"] = drawn
+        print_json(document)
         return
     typer.echo(health_text(report))
+    if explain:
+        typer.echo(rules_text(report, model))
     if points is not None:
         typer.echo(trend_text(points))
     if moved is not None:
         typer.echo(changes_text(moved))
+    if drawn is not None:
+        stderr(
+            f"Wrote {drawn['path']}: {drawn['days_from_snapshots']} days from snapshots, "
+            f"{drawn['days_recomputed']} recomputed."
+        )
+
+
+def _write_chart(store, report, path: Path, model) -> dict:  # noqa: ANN001 - lazy imports
+    from dataclasses import asdict
+
+    from agent.insights.health_chart import write_health_chart
+
+    result = write_health_chart(store, report, path, model)
+    return {**asdict(result), "path": str(result.path)}
 
 
 @handle_errors

@@ -49,8 +49,11 @@ def metrics_command(
 
 def _backtest_text(report) -> str:  # noqa: ANN001 - BacktestReport, imported lazily
     r = report
+    profiles = ", ".join(f"{name} {count}" for name, count in r.profiles.items())
     lines = [
         f"Backtest of the health score, scored {r.lead_days} days before each outcome",
+        f"Health model version {r.model_version}, {r.model_source}; accounts scored per "
+        f"profile: {profiles or 'none'}.",
         f"Churned accounts scored {r.lead_days} days before their latest churn date; retained "
         f"accounts scored on {r.retained_reference_date} ({r.as_of} minus {r.lead_days} days).",
         f"Accounts scored: {r.churned_accounts} churned, {r.retained_accounts} retained; "

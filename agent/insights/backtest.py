@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from agent.errors import InputError
 from agent.insights.book import default_as_of, load_book
 from agent.insights.health import HealthReport, score_account
+from agent.insights.health_model import HealthModel, active_model
 from agent.store import Account, ChurnEvent, Store, Subscription
 
 BANDS = ("red", "yellow", "green")
@@ -108,6 +109,9 @@ class ScoredAccount:
     band: str
     # Component name to its 0-100 score, None where the input was missing.
     components: dict[str, float | None]
+    # The profile that scored the account, and its base weight of each component.
+    profile: str = ""
+    weights: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -160,6 +164,10 @@ class BacktestReport:
     skipped: list[SkippedAccount]
     accounts: list[ScoredAccount] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Scored accounts per profile of the health model.
+    profiles: dict[str, int] = field(default_factory=dict)
+    model_version: int = 0
+    model_source: str = ""
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
@@ -236,12 +244,13 @@ class Scoring:
     skipped: list[SkippedAccount] = field(default_factory=list)
     # Component name to the label a CSM reads, in the health model's order.
     labels: dict[str, str] = field(default_factory=dict)
-    # Component name to its base weight, before renormalising over the present components.
-    weights: dict[str, float] = field(default_factory=dict)
 
 
-def score_outcomes(session: Session, outcomes: list[Outcome]) -> Scoring:
+def score_outcomes(
+    session: Session, outcomes: list[Outcome], model: HealthModel | None = None
+) -> Scoring:
     """Score every account on its reference date, loading one batch per distinct date."""
+    model = model or active_model()
     result = Scoring()
     by_date: dict[date, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -255,9 +264,8 @@ def score_outcomes(session: Session, outcomes: list[Outcome]) -> Scoring:
         by_id = {outcome.account_id: outcome for outcome in batch}
         for data in load_book(session, reference, list(by_id)):
             outcome = by_id[data.account.id]
-            report = score_account(data)
+            report = score_account(data, model)
             result.labels.update((c.name, c.label) for c in report.components)
-            result.weights.update((c.name, c.base_weight) for c in report.components)
             if report.score is None:
                 result.skipped.append(_skipped(outcome, SKIP_NO_SCORE))
             else:
@@ -279,6 +287,8 @@ def _scored(outcome: Outcome, report: HealthReport) -> ScoredAccount:
         score=report.score,
         band=report.band,
         components={c.name: c.score for c in report.components},
+        profile=report.profile.name,
+        weights={c.name: c.base_weight for c in report.components},
     )
 
 
@@ -297,13 +307,14 @@ def band_outcomes(scored: list[ScoredAccount]) -> list[BandOutcome]:
     return rows
 
 
-def score_without(item: ScoredAccount, weights: dict[str, float], left_out: str) -> int | None:
+def score_without(item: ScoredAccount, left_out: str) -> int | None:
     """Recompute an account's score from its component scores, leaving one component out.
 
-    As in the health model, the weights are renormalised over the components present and the
-    result is rounded to a whole number, so it compares with the score itself. The component
-    scores are the report's, already rounded to one decimal.
+    As in the health model, the weights of the account's profile are renormalised over the
+    components present and the result is rounded to a whole number, so it compares with the
+    score itself. The component scores are the report's, already rounded to one decimal.
     """
+    weights = item.weights
     present = {
         name: value
         for name, value in item.components.items()
@@ -315,10 +326,10 @@ def score_without(item: ScoredAccount, weights: dict[str, float], left_out: str)
     return round(sum(weights[name] * value for name, value in present.items()) / total_weight)
 
 
-def _auc_without(scored: list[ScoredAccount], weights: dict[str, float], name: str) -> float | None:
+def _auc_without(scored: list[ScoredAccount], name: str) -> float | None:
     churned, retained = [], []
     for item in scored:
-        value = score_without(item, weights, name)
+        value = score_without(item, name)
         if value is not None:
             (churned if item.churned else retained).append(value)
     return mann_whitney_auc(retained, churned)
@@ -342,13 +353,15 @@ def component_separation(scoring: Scoring) -> list[ComponentSeparation]:
                 auc=mann_whitney_auc(retained, churned),
                 mean_churned=_mean(churned),
                 mean_retained=_mean(retained),
-                auc_without=_auc_without(scored, scoring.weights, name),
+                auc_without=_auc_without(scored, name),
             )
         )
     return rows
 
 
-def summarise(scoring: Scoring, as_of: date, lead_days: int) -> BacktestReport:
+def summarise(
+    scoring: Scoring, as_of: date, lead_days: int, model: HealthModel | None = None
+) -> BacktestReport:
     """Build the report from the scored and skipped accounts."""
     scored = scoring.scored
     churned = [float(item.score) for item in scored if item.churned]
@@ -373,10 +386,18 @@ def summarise(scoring: Scoring, as_of: date, lead_days: int) -> BacktestReport:
         skipped=scoring.skipped,
         accounts=sorted(scored, key=lambda item: (item.score, item.account_id)),
         notes=notes,
+        profiles=dict(Counter(item.profile for item in scored).most_common()),
+        model_version=model.version if model else 0,
+        model_source=model.source if model else "",
     )
 
 
-def run_backtest(store: Store, lead_days: int = 30, as_of: date | None = None) -> BacktestReport:
+def run_backtest(
+    store: Store,
+    lead_days: int = 30,
+    as_of: date | None = None,
+    model: HealthModel | None = None,
+) -> BacktestReport:
     """Score every account before its outcome and measure how well the score separates churn.
 
     Args:
@@ -385,18 +406,20 @@ def run_backtest(store: Store, lead_days: int = 30, as_of: date | None = None) -
         as_of: the date the retained accounts are scored `lead_days` before. Default: the
             book's default as-of date, which is today or, when the book ends earlier, its
             newest usage, ticket or note date. Churn outcomes are read from the whole store.
+        model: the health model to test. Default: the model in force.
 
     Raises:
         InputError: `lead_days` is negative.
     """
     if lead_days < 0:
         raise InputError(f"Invalid --lead-days {lead_days}: give 0 or more days.")
+    model = model or active_model()
     lead = timedelta(days=lead_days)
     with store.session() as session:
         when = as_of or default_as_of(session)
         outcomes = load_outcomes(session, lead, when - lead)
-        scoring = score_outcomes(session, outcomes)
-    return summarise(scoring, when, lead_days)
+        scoring = score_outcomes(session, outcomes, model)
+    return summarise(scoring, when, lead_days, model)
 
 
 __all__ = [

@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 
 from agent.store.tables import Account, Contact, Note, Subscription, Survey, Ticket, UsageRecord
 
-# How far back text and surveys are read for sentiment and voice of the customer.
+# How far back text and surveys are read for sentiment and voice of the customer, and
+# features for feature breadth.
 LOOKBACK_DAYS = 180
+# Feature breadth compares the features used in this many recent days with the lookback's.
+FEATURE_RECENT_DAYS = 30
 
 
 @dataclass
@@ -69,6 +72,30 @@ class AccountData:
     surveys: list[Survey] = field(default_factory=list)
     # Tickets the account filed up to as_of; zero means no ticket history for it.
     ticket_count_all: int = 0
+    # Each feature used in the LOOKBACK_DAYS up to as_of, with the newest day it was used.
+    feature_last_used: dict[str, date] = field(default_factory=dict)
+    # The newest note of each kind (None for notes without one) on or before as_of,
+    # however old.
+    newest_notes: dict[str | None, Note] = field(default_factory=dict)
+
+    def first_start(self) -> tuple[date | None, str]:
+        """Return the day the account became a customer, and what that day is taken from.
+
+        That is the earliest subscription start, else the sign-up date, else the first use.
+        """
+        starts = [sub.start_date for sub in self.subscriptions if sub.start_date is not None]
+        if starts:
+            return min(starts), "first subscription start"
+        if self.account.signup_date is not None:
+            return self.account.signup_date, "sign-up date"
+        if self.first_usage is not None:
+            return self.first_usage, "first use"
+        return None, ""
+
+    def plan_tier(self) -> str | None:
+        """Return the tier of the subscription in force, else the account's own tier."""
+        subscription = self.current_subscription()
+        return (subscription.plan_tier if subscription else None) or self.account.plan_tier
 
     def current_subscription(self) -> Subscription | None:
         """Return the subscription in force at `as_of`, else the latest one.
@@ -139,6 +166,8 @@ def load_book(
     _attach(session, data, Subscription, Subscription.account_id, ids, "subscriptions")
     _attach(session, data, Contact, Contact.account_id, ids, "contacts")
     _load_recent(session, data, as_of, ids)
+    _load_features(session, data, as_of, ids)
+    _load_newest_notes(session, data, as_of, ids)
     return list(data.values())
 
 
@@ -269,3 +298,40 @@ def _load_recent(session, data, as_of, ids) -> None:  # noqa: ANN001
     for survey in session.scalars(_filtered(surveys, Survey.account_id, ids)):
         if survey.account_id in data:
             data[survey.account_id].surveys.append(survey)
+
+
+def _load_features(session, data, as_of, ids) -> None:  # noqa: ANN001
+    since = as_of - timedelta(days=LOOKBACK_DAYS)
+    query = (
+        select(UsageRecord.account_id, UsageRecord.feature, func.max(UsageRecord.usage_date))
+        .where(UsageRecord.usage_date > since, UsageRecord.usage_date <= as_of)
+        .group_by(UsageRecord.account_id, UsageRecord.feature)
+    )
+    for account_id, feature, last in session.execute(_filtered(query, UsageRecord.account_id, ids)):
+        if account_id in data:
+            data[account_id].feature_last_used[feature] = last
+
+
+def _load_newest_notes(session, data, as_of, ids) -> None:  # noqa: ANN001
+    newest = _filtered(
+        select(Note.account_id, Note.kind, func.max(Note.note_date).label("day"))
+        .where(Note.note_date <= as_of)
+        .group_by(Note.account_id, Note.kind),
+        Note.account_id,
+        ids,
+    ).subquery()
+    query = (
+        select(Note)
+        .join(
+            newest,
+            (Note.account_id == newest.c.account_id)
+            & Note.kind.is_not_distinct_from(newest.c.kind)
+            & (Note.note_date == newest.c.day),
+        )
+        .order_by(Note.id)
+    )
+    for note in session.scalars(query):
+        # Of several notes of a kind on its newest day, the first by id is kept, so reruns
+        # agree.
+        if note.account_id in data:
+            data[note.account_id].newest_notes.setdefault(note.kind, note)

@@ -1,7 +1,9 @@
 """The health model's components: each turns one kind of evidence into a 0-100 score.
 
 A component returns a score of None when its input is missing; the model then drops it and
-spreads its weight over the others, so missing data never counts as a zero.
+spreads its weight over the others, so missing data never counts as a zero. Cut-points and
+other settings come from the health model file (`health_model.toml`); weights are applied by
+the scorer, because they depend on the account's profile.
 """
 
 from __future__ import annotations
@@ -9,7 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from agent.insights.book import AccountData, UsageWindow
+from agent.insights.book import FEATURE_RECENT_DAYS, LOOKBACK_DAYS, AccountData, UsageWindow
+from agent.insights.health_model import (
+    CurveMeasure,
+    FeatureBreadthMeasure,
+    LastTouchMeasure,
+    Measures,
+    StakeholdersMeasure,
+    SupportMeasure,
+    SurveysMeasure,
+    UsageTrendMeasure,
+)
 from agent.insights.renewal import renewal_date_for
 from agent.insights.sentiment import ScoredItem, roll_up, score_text
 
@@ -21,7 +33,6 @@ class Component:
     Attributes:
         name: machine name, e.g. `usage_trend`.
         label: what a CSM reads, e.g. `Usage trend`.
-        weight: the base weight; renormalised over the components that are present.
         score: 0-100, or None when the input is missing.
         detail: the measured value in words, e.g. `events down 42% (last 30 days vs prior 30)`.
         sources: citations for the evidence (table and date range, ticket or note ids).
@@ -30,14 +41,13 @@ class Component:
 
     name: str
     label: str
-    weight: float
     score: float | None
     detail: str
     sources: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
 
 
-def _interpolate(value: float, points: list[tuple[float, float]]) -> float:
+def interpolate(value: float, points: list[tuple[float, float]]) -> float:
     """Map `value` through a piecewise-linear curve given as (input, score) cut-points."""
     if value <= points[0][0]:
         return points[0][1]
@@ -47,22 +57,8 @@ def _interpolate(value: float, points: list[tuple[float, float]]) -> float:
     return points[-1][1]
 
 
-# Change in usage events between the two windows, as a fraction, to score.
-USAGE_TREND_CURVE = [(-0.5, 0.0), (-0.2, 40.0), (0.0, 70.0), (0.25, 100.0)]
-# Mean daily active users divided by seats, to score.
-SEAT_USE_CURVE = [(0.1, 0.0), (0.4, 50.0), (0.8, 100.0)]
-# Recency-weighted VADER compound, to score.
-SENTIMENT_CURVE = [(-0.5, 0.0), (0.0, 50.0), (0.6, 100.0)]
-# Days to renewal, to score: the closer the renewal, the less time to fix anything.
-RENEWAL_CURVE = [(0.0, 30.0), (30.0, 50.0), (90.0, 85.0), (180.0, 100.0)]
-
-
 def _change(recent: float, before: float) -> float | None:
     return None if before == 0 else (recent - before) / before
-
-
-# A usage trend needs at least this many days of history before the recent window.
-MIN_PRIOR_DAYS = 7
 
 
 def _rate_text(window: UsageWindow, days: int) -> str:
@@ -71,7 +67,7 @@ def _rate_text(window: UsageWindow, days: int) -> str:
     return f"{window.per_window(days):,.0f} per {days} days over the {window.days} days before"
 
 
-def usage_trend(data: AccountData) -> Component:
+def usage_trend(data: AccountData, measure: UsageTrendMeasure) -> Component:
     """Score the recent usage rate against the window before it and the longer baseline.
 
     Rates are events per day over the days since the account's first use, so a young
@@ -82,7 +78,7 @@ def usage_trend(data: AccountData) -> Component:
     recent, prior, baseline = data.recent_usage, data.prior_usage, data.baseline_usage
     label = "Usage trend"
     if recent is None or prior is None or data.last_usage is None:
-        return Component("usage_trend", label, 0.25, None, "no usage recorded")
+        return Component("usage_trend", label, None, "no usage recorded")
     days = recent.end.toordinal() - recent.start.toordinal()
     before = [w for w in (prior, baseline) if w is not None and w.events > 0]
     if recent.events == 0 and not before:
@@ -96,12 +92,10 @@ def usage_trend(data: AccountData) -> Component:
             "window_days": days,
             "last_usage": data.last_usage.isoformat(),
         }
-        return Component(
-            "usage_trend", label, 0.25, 0.0, detail, [f"usage {data.last_usage}"], facts
-        )
-    if prior.days < MIN_PRIOR_DAYS:
+        return Component("usage_trend", label, 0.0, detail, [f"usage {data.last_usage}"], facts)
+    if prior.days < measure.min_prior_days:
         detail = f"first use on {data.first_usage}: too little history for a trend"
-        return Component("usage_trend", label, 0.25, None, detail)
+        return Component("usage_trend", label, None, detail)
     recent_rate = recent.per_window(days)
     first = (baseline or prior).end - timedelta(days=(baseline or prior).days - 1)
     source = f"usage {first}..{recent.end}"
@@ -110,7 +104,7 @@ def usage_trend(data: AccountData) -> Component:
     if short is None and long is None:
         detail = f"{recent.events:,} events in the last {days} days, none in the days before"
         facts = {"change": None, "recent": recent.events, "prior": 0, "window_days": days}
-        return Component("usage_trend", label, 0.25, 100.0, detail, [source], facts)
+        return Component("usage_trend", label, 100.0, detail, [source], facts)
     candidates = [c for c in (short, long) if c is not None]
     change = min(candidates)
     versus = baseline if change is long else prior
@@ -132,26 +126,26 @@ def usage_trend(data: AccountData) -> Component:
         "prior": prior.events,
         "window_days": days,
     }
-    score = _interpolate(change, USAGE_TREND_CURVE)
-    return Component("usage_trend", label, 0.25, score, detail, [source], facts)
+    score = interpolate(change, measure.cut_points)
+    return Component("usage_trend", label, score, detail, [source], facts)
 
 
-def seat_use(data: AccountData) -> Component:
+def seat_use(data: AccountData, measure: CurveMeasure) -> Component:
     label = "Seat use"
     subscription = data.current_subscription()
     seats = (subscription.seats if subscription else None) or data.account.seats
     if data.mean_daily_active_users is None or not seats:
         reason = "no seat count" if not seats else "no active-user counts in the usage data"
-        return Component("seat_use", label, 0.15, None, reason)
+        return Component("seat_use", label, None, reason)
     ratio = data.mean_daily_active_users / seats
     detail = (
         f"{data.mean_daily_active_users:.1f} daily active users on {seats} seats ({ratio:.0%}), "
         f"mean over the {data.days_with_users} days with usage in the last 30"
     )
     source = f"usage {data.as_of - timedelta(days=29)}..{data.as_of}"
-    score = _interpolate(ratio, SEAT_USE_CURVE)
+    score = interpolate(ratio, measure.cut_points)
     facts = {"ratio": round(ratio, 4), "seats": seats}
-    return Component("seat_use", label, 0.15, score, detail, [source], facts)
+    return Component("seat_use", label, score, detail, [source], facts)
 
 
 def is_active_on(contact, as_of: date) -> bool:  # noqa: ANN001 - store row
@@ -172,32 +166,39 @@ def _ticket_is_open(ticket, as_of: date) -> bool:  # noqa: ANN001 - store row
     return ticket.status != "closed"
 
 
-def support(data: AccountData) -> Component:
+def support(data: AccountData, measure: SupportMeasure) -> Component:
     label = "Support load"
     if data.ticket_count_all == 0:
-        return Component("support", label, 0.15, None, "no ticket history for this account")
+        return Component("support", label, None, "no ticket history for this account")
     open_tickets = [t for t in data.tickets if _ticket_is_open(t, data.as_of)]
     escalated = [t for t in open_tickets if t.escalated]
     severe = [t for t in open_tickets if (t.priority or "").lower() in ("high", "urgent")]
-    stale = [t for t in open_tickets if (data.as_of - t.submitted_at.date()).days > 14]
-    penalty = 8 * len(open_tickets) + 25 * len(escalated) + 10 * len(severe) + 8 * len(stale)
+    stale_days = measure.stale_after_days
+    stale = [t for t in open_tickets if (data.as_of - t.submitted_at.date()).days > stale_days]
+    penalty = (
+        measure.per_open * len(open_tickets)
+        + measure.per_escalated * len(escalated)
+        + measure.per_high_or_urgent * len(severe)
+        + measure.per_stale * len(stale)
+    )
     score = max(0.0, 100.0 - penalty)
     if not open_tickets:
         detail = "no open tickets"
     else:
         detail = (
             f"{len(open_tickets)} open ({len(escalated)} escalated, {len(severe)} high or "
-            f"urgent, {len(stale)} open over 14 days)"
+            f"urgent, {len(stale)} open over {stale_days} days)"
         )
     worst = sorted(open_tickets, key=lambda t: (not t.escalated, t.submitted_at))[:3]
     facts = {
         "open": len(open_tickets),
         "escalated": len(escalated),
         "high_or_urgent": len(severe),
-        "open_over_14_days": len(stale),
+        "stale": len(stale),
+        "stale_after_days": stale_days,
     }
     sources = [f"ticket {t.id}" for t in worst]
-    return Component("support", label, 0.15, score, detail, sources, facts)
+    return Component("support", label, score, detail, sources, facts)
 
 
 def scored_items(data: AccountData) -> list[ScoredItem]:
@@ -234,11 +235,11 @@ def scored_items(data: AccountData) -> list[ScoredItem]:
     return items
 
 
-def sentiment(data: AccountData) -> Component:
+def sentiment(data: AccountData, measure: CurveMeasure) -> Component:
     label = "Sentiment"
     rolled = roll_up(scored_items(data), data.as_of)
     if rolled is None:
-        return Component("sentiment", label, 0.10, None, "no notes, ticket texts or comments")
+        return Component("sentiment", label, None, "no notes, ticket texts or comments")
     worst = rolled.most_negative()
     detail = (
         f"{rolled.label} ({rolled.compound:+.2f} VADER compound, recency-weighted over "
@@ -247,11 +248,11 @@ def sentiment(data: AccountData) -> Component:
     sources = [item.source_id for item in rolled.items[:2]]
     if worst is not None and worst.score.compound < 0 and worst.source_id not in sources:
         sources.append(worst.source_id)
-    score = _interpolate(rolled.compound, SENTIMENT_CURVE)
-    return Component("sentiment", label, 0.10, score, detail, sources)
+    score = interpolate(rolled.compound, measure.cut_points)
+    return Component("sentiment", label, score, detail, sources)
 
 
-def surveys(data: AccountData) -> Component:
+def surveys(data: AccountData, measure: SurveysMeasure) -> Component:
     label = "NPS and CSAT"
     nps = sorted((s for s in data.surveys if s.kind == "nps"), key=lambda s: s.response_date)
     csat = [s.score for s in data.surveys if s.kind == "csat"]
@@ -269,34 +270,34 @@ def surveys(data: AccountData) -> Component:
         parts.append((mean - 1.0) / 4.0 * 100.0)
         details.append(f"mean CSAT {mean:.1f}/5 over {len(csat)} responses")
     if not parts:
-        return Component("surveys", label, 0.15, None, "no NPS or CSAT in the last 180 days")
-    return Component("surveys", label, 0.15, sum(parts) / len(parts), "; ".join(details), sources)
+        return Component("surveys", label, None, "no NPS or CSAT in the last 180 days")
+    return Component("surveys", label, sum(parts) / len(parts), "; ".join(details), sources)
 
 
-def renewal(data: AccountData) -> Component:
+def renewal(data: AccountData, measure: CurveMeasure) -> Component:
     label = "Renewal proximity"
     subscription = data.current_subscription()
     when = renewal_date_for(subscription, data.as_of) if subscription else None
     if subscription is None or when is None:
-        return Component("renewal", label, 0.10, None, "no renewal date")
+        return Component("renewal", label, None, "no renewal date")
     days = (when - data.as_of).days
     if days < 0:
         detail = f"renewal date {when} passed {-days} days ago"
-        return Component("renewal", label, 0.10, None, detail, [f"subscription {subscription.id}"])
+        return Component("renewal", label, None, detail, [f"subscription {subscription.id}"])
     detail = f"renews on {when}, in {days} day{'s' if days != 1 else ''}"
-    score = _interpolate(days, RENEWAL_CURVE)
+    score = interpolate(days, measure.cut_points)
     sources = [f"subscription {subscription.id}"]
-    return Component("renewal", label, 0.10, score, detail, sources, {"days": days})
+    return Component("renewal", label, score, detail, sources, {"days": days})
 
 
-def stakeholders(data: AccountData) -> Component:
+def stakeholders(data: AccountData, measure: StakeholdersMeasure) -> Component:
     label = "Champion and sponsor"
     if not data.contacts:
-        return Component("stakeholders", label, 0.10, None, "no contacts")
+        return Component("stakeholders", label, None, "no contacts")
     champions = [c for c in data.contacts if c.role == "champion"]
     active_champions = [c for c in champions if is_active_on(c, data.as_of)]
     sponsors = [c for c in data.contacts if c.role == "sponsor" and is_active_on(c, data.as_of)]
-    recent_cutoff = data.as_of - timedelta(days=90)
+    recent_cutoff = data.as_of - timedelta(days=measure.champion_left_days)
     # A champion counts as gone only from their `left_on` date, so scoring a past date does
     # not see a departure that came later.
     departed = [c for c in champions if c.left_on and recent_cutoff <= c.left_on <= data.as_of]
@@ -304,24 +305,113 @@ def stakeholders(data: AccountData) -> Component:
     notes: list[str] = []
     sources: list[str] = []
     if departed:
-        score = 20.0
+        score = measure.champion_left
         for contact in departed:
             notes.append(f"champion {contact.name} left on {contact.left_on}")
             sources.append(f"contact {contact.id}")
     elif not active_champions:
-        score = 50.0
+        score = measure.no_champion
         notes.append("no active champion")
     else:
         notes.append(f"champion {active_champions[0].name}")
         sources.append(f"contact {active_champions[0].id}")
     if not sponsors:
-        score -= 20.0
+        score -= measure.no_sponsor_penalty
         notes.append("no executive sponsor")
     else:
         notes.append(f"sponsor {sponsors[0].name}")
         sources.append(f"contact {sponsors[0].id}")
     facts = {"champions_left": [c.name for c in departed], "has_sponsor": bool(sponsors)}
-    return Component("stakeholders", label, 0.10, max(score, 0.0), "; ".join(notes), sources, facts)
+    return Component("stakeholders", label, max(score, 0.0), "; ".join(notes), sources, facts)
 
 
-ALL_COMPONENTS = (usage_trend, seat_use, support, sentiment, surveys, renewal, stakeholders)
+def feature_breadth(data: AccountData, measure: FeatureBreadthMeasure) -> Component:
+    """Score the share of the features used in the lookback that are still used lately.
+
+    The account is measured against its own history rather than the whole product, so a plan
+    that offers fewer features, or a team that never needed some, is not marked down. A
+    feature dropped in the last month is the warning this measure looks for.
+    """
+    label = "Feature breadth"
+    recent_days, history_days = FEATURE_RECENT_DAYS, LOOKBACK_DAYS
+    if not data.feature_last_used:
+        detail = f"no usage in the last {history_days} days"
+        return Component("feature_breadth", label, None, detail)
+    age = (data.as_of - data.first_usage).days
+    if age < measure.min_history_days:
+        detail = (
+            f"first use on {data.first_usage}, {age} days ago: breadth needs "
+            f"{measure.min_history_days} days of history"
+        )
+        return Component("feature_breadth", label, None, detail)
+    cutoff = data.as_of - timedelta(days=recent_days)
+    used = sorted(f for f, last in data.feature_last_used.items() if last > cutoff)
+    dropped = sorted(f for f, last in data.feature_last_used.items() if last <= cutoff)
+    ratio = len(used) / len(data.feature_last_used)
+    detail = (
+        f"{len(used)} of the {len(data.feature_last_used)} features used in the last "
+        f"{history_days} days were used in the last {recent_days} ({ratio:.0%})"
+    )
+    if dropped:
+        detail += f"; not used lately: {', '.join(dropped[:5])}"
+        if len(dropped) > 5:
+            detail += f" and {len(dropped) - 5} more"
+    source = f"usage {data.as_of - timedelta(days=history_days - 1)}..{data.as_of}"
+    facts = {
+        "ratio": round(ratio, 4),
+        "recent_features": len(used),
+        "history_features": len(data.feature_last_used),
+        "dropped": dropped,
+    }
+    score = interpolate(ratio, measure.cut_points)
+    return Component("feature_breadth", label, score, detail, [source], facts)
+
+
+def last_touch(data: AccountData, measure: LastTouchMeasure) -> Component:
+    """Score the days since the newest note of a kind that counts as contact with the account.
+
+    A note without a kind counts, because the store cannot tell what it records.
+    """
+    label = "Last touch"
+    counted = [
+        note for kind, note in data.newest_notes.items() if kind is None or kind in measure.kinds
+    ]
+    if not counted:
+        detail = f"no {_or_list(measure.kinds)} recorded"
+        left_out = sorted(kind for kind in data.newest_notes if kind is not None)
+        if left_out:
+            detail += f" (notes of kind {', '.join(left_out)} do not count)"
+        return Component("last_touch", label, None, detail)
+    note = min(counted, key=lambda item: (-item.note_date.toordinal(), item.id))
+    days = (data.as_of - note.note_date).days
+    kind = note.kind or "note of no stated kind"
+    title = f' "{note.title}"' if note.title else ""
+    plural = "s" if days != 1 else ""
+    detail = f"{days} day{plural} since the last {kind}{title} on {note.note_date}"
+    facts = {"days": days, "kind": note.kind, "date": note.note_date.isoformat()}
+    score = interpolate(days, measure.cut_points)
+    return Component("last_touch", label, score, detail, [f"note {note.id}"], facts)
+
+
+def _or_list(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+BUILDERS = {
+    "usage_trend": usage_trend,
+    "seat_use": seat_use,
+    "feature_breadth": feature_breadth,
+    "support": support,
+    "sentiment": sentiment,
+    "surveys": surveys,
+    "renewal": renewal,
+    "stakeholders": stakeholders,
+    "last_touch": last_touch,
+}
+
+
+def build_components(data: AccountData, measures: Measures) -> list[Component]:
+    """Score every measure of the model for one account, in the model's order."""
+    return [BUILDERS[name](data, getattr(measures, name)) for name in type(measures).model_fields]

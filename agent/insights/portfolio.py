@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from agent.insights.book import default_as_of, load_book
 from agent.insights.health import HealthReport, rank_book, score_account
+from agent.insights.health_model import HealthModel, active_model
 from agent.store import Store
 
 RENEWAL_HORIZONS = (30, 60, 90)
@@ -45,15 +46,21 @@ class Portfolio:
 
 
 def portfolio(store: Store, as_of: date | None = None) -> Portfolio:
-    """Summarise the active book as of a date (default: the book's newest data)."""
+    """Summarise the active book as of a date (default: the book's newest data).
+
+    On the default date, each account's score is saved as its snapshot of that day.
+    """
+    model = active_model()
     with store.session() as session:
         when = as_of or default_as_of(session)
-    reports = [r for r in rank_book(store, when) if not r.churned]
+    ranked = rank_book(store, when, record=as_of is None, model=model)
+    reports = [r for r in ranked if not r.churned]
     bands = {"red": 0, "yellow": 0, "green": 0, "unknown": 0}
     for report in reports:
         bands[report.band] = bands.get(report.band, 0) + 1
     renewals = [_renewals(reports, when, days) for days in RENEWAL_HORIZONS]
-    return Portfolio(as_of=when, bands=bands, renewals=renewals, movers=_movers(store, reports))
+    movers = _movers(store, reports, model)
+    return Portfolio(as_of=when, bands=bands, renewals=renewals, movers=movers)
 
 
 def _renewals(reports: list[HealthReport], as_of: date, days: int) -> Renewals:
@@ -69,14 +76,14 @@ def _renewals(reports: list[HealthReport], as_of: date, days: int) -> Renewals:
     return result
 
 
-def _movers(store: Store, reports: list[HealthReport]) -> list[Mover]:
+def _movers(store: Store, reports: list[HealthReport], model: HealthModel) -> list[Mover]:
     """Compare each score with the model's score a week earlier, computed without look-ahead."""
     if not reports:
         return []
     week_ago = reports[0].as_of - timedelta(days=MOVER_DAYS)
     with store.session() as session:
         before = {
-            data.account.id: score_account(data).score
+            data.account.id: score_account(data, model).score
             for data in load_book(session, week_ago, [r.account_id for r in reports])
         }
     movers = [

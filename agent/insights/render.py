@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agent.insights.health import HealthReport
+from agent.insights.health_model import HealthModel
 from agent.insights.sentiment import RolledUpSentiment
 
 
@@ -18,6 +19,8 @@ def health_text(report: HealthReport) -> str:
         f"{report.account_name} ({report.account_id}): health {_score_text(report)} "
         f"as of {report.as_of}",
     ]
+    if report.profile is not None:
+        lines.append(_profile_text(report))
     if report.churned:
         lines.append("This account has churned.")
     if report.override:
@@ -29,6 +32,9 @@ def health_text(report: HealthReport) -> str:
         )
     lines.append("Components (weight after dropping missing inputs, score, points contributed):")
     for c in report.components:
+        if c.base_weight == 0:
+            lines.append(f"  - {c.label}: not weighted in this profile ({c.detail})")
+            continue
         if c.score is None:
             lines.append(f"  - {c.label}: missing ({c.detail})")
             continue
@@ -50,6 +56,78 @@ def health_text(report: HealthReport) -> str:
         for signal in report.signals:
             cited = f" [source: {'; '.join(signal.sources)}]" if signal.sources else ""
             lines.append(f"  - {signal.name}: {signal.detail}{cited}")
+    return "\n".join(lines)
+
+
+def _profile_text(report: HealthReport) -> str:
+    profile = report.profile
+    stage = "onboarding" if profile.stage == "onboarding" else "steady state"
+    tier = f"tier {profile.tier}" if profile.tier else "no plan tier"
+    source = "built-in" if profile.model_source == "built-in" else f"from {profile.model_source}"
+    return (
+        f"Profile: {profile.name} ({stage}, {tier}): {profile.reason}. Health model "
+        f"version {profile.model_version}, {source}."
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _signed_percent(value: float) -> str:
+    return f"{value:+.0%}"
+
+
+def _days(value: float) -> str:
+    return f"{value:g} days"
+
+
+# Each curve measure's input, named and formatted for listing its cut-points.
+_INPUT_FORMATS = {
+    "usage_trend": ("change in usage", _signed_percent),
+    "seat_use": ("active users per seat", _percent),
+    "feature_breadth": ("share of features still used", _percent),
+    "sentiment": ("VADER compound", lambda value: f"{value:+.2f}"),
+    "renewal": ("days to renewal", _days),
+    "last_touch": ("days since the last touch", _days),
+}
+
+
+def _rule_text(name: str, measure) -> str:  # noqa: ANN001 - one of the measure models
+    if name in _INPUT_FORMATS:
+        input_name, formatted = _INPUT_FORMATS[name]
+        points = ", ".join(f"{formatted(x)}: {y:g}" for x, y in measure.cut_points)
+        rule = f"{input_name} to score, linear between {points}"
+        if name == "last_touch":
+            rule += f"; notes of kind {', '.join(measure.kinds)} or of no kind count"
+        return rule
+    if name == "support":
+        return (
+            f"100 minus {measure.per_open:g} per open ticket, {measure.per_escalated:g} per "
+            f"escalated one, {measure.per_high_or_urgent:g} per high or urgent one and "
+            f"{measure.per_stale:g} per one open over {measure.stale_after_days} days"
+        )
+    if name == "stakeholders":
+        return (
+            f"{measure.champion_left:g} if a champion left in the last "
+            f"{measure.champion_left_days} days, else 100 with an active champion and "
+            f"{measure.no_champion:g} without; minus {measure.no_sponsor_penalty:g} with no "
+            "active sponsor"
+        )
+    return "latest NPS times 10 and mean CSAT from 1-5 to 0-100, averaged"
+
+
+def rules_text(report: HealthReport, model: HealthModel) -> str:
+    """Render how the report's profile turns each input into a score, with its weight."""
+    profile = model.profiles[report.profile.name]
+    measures = model.measures_for(report.profile.name)
+    weights = profile.weights.as_dict()
+    lines = [f"Profile {report.profile.name}: {profile.description or 'no description.'}"]
+    lines.append("How it scores each input (base weight: rule):")
+    labels = {c.name: c.label for c in report.components}
+    for name in weights:
+        rule = _rule_text(name, getattr(measures, name))
+        lines.append(f"  - {labels.get(name, name)}, {weights[name]:.0%}: {rule}")
     return "\n".join(lines)
 
 
@@ -110,20 +188,34 @@ def sentiment_text(
     return "\n".join(lines), sources, data
 
 
+def _source_text(source: str, note: str | None) -> str:
+    if source == "snapshot":
+        return "from the snapshot of that day"
+    return f"recomputed, {note}" if note else "recomputed"
+
+
 def trend_text(points: list[dict]) -> str:
-    """Render the model's score 7, 30 and 90 days back."""
+    """Render the model's score 7, 30 and 90 days back, and where each came from."""
     parts = []
     for point in points:
+        source = _source_text(point["source"], point.get("note"))
         if point["score"] is None:
-            parts.append(f"{point['days']} days ago: no score")
+            parts.append(f"{point['days']} days ago: no score ({source})")
+        elif point["change"] is None:
+            parts.append(f"{point['days']} days ago {point['score']} ({source})")
         else:
-            parts.append(f"{point['days']} days ago {point['score']} ({point['change']:+d} since)")
-    return "Trend (the model's score, recomputed as of each date): " + "; ".join(parts)
+            parts.append(
+                f"{point['days']} days ago {point['score']} ({point['change']:+d} since; {source})"
+            )
+    return "Trend of the model's score: " + "; ".join(parts)
 
 
 def changes_text(moved: dict) -> str:
     """Render which components moved the score since a date, largest first."""
-    lines = [f"Since {moved['since']}: score {moved['score_then']} -> {moved['score_now']}"]
+    source = _source_text(moved["source"], moved.get("note"))
+    lines = [
+        f"Since {moved['since']} ({source}): score {moved['score_then']} -> {moved['score_now']}"
+    ]
     for row in moved["components"]:
         if not row["points_change"]:
             continue

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,7 +41,8 @@ class Account(Base):
     seats: Mapped[int | None] = mapped_column(Integer)
     is_trial: Mapped[bool | None] = mapped_column(Boolean)
     churned: Mapped[bool | None] = mapped_column(Boolean)
-    # onboarding | adoption | steady; drives which health profile applies.
+    # onboarding | adoption | steady, as the source states it. Email drafts read it; the
+    # health profile takes its stage from subscription dates instead, so past scores agree.
     lifecycle_stage: Mapped[str | None] = mapped_column(String(30))
     segment: Mapped[str | None] = mapped_column(String(50))
     csm_name: Mapped[str | None] = mapped_column(String(200))
@@ -190,3 +202,26 @@ class HealthOverride(Base):
     # The override stops applying on this date.
     expires_on: Mapped[date] = mapped_column(Date)
     cleared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HealthSnapshot(Base):
+    """An account's health as the model scored it on one day: at most one row per day."""
+
+    __tablename__ = "health_snapshots"
+    __table_args__ = (UniqueConstraint("account_id", "snapshot_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    snapshot_date: Mapped[date] = mapped_column(Date, index=True)
+    # The model's own score and band, before any CSM override; None with every input missing.
+    score: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(20))
+    profile: Mapped[str] = mapped_column(String(100))
+    model_version: Mapped[int] = mapped_column(Integer)
+    # Digest of the model's content: snapshots of another model are not compared with scores.
+    model_digest: Mapped[str] = mapped_column(String(64))
+    # JSON list of {name, label, score, weight, contribution, detail} per component.
+    components: Mapped[str] = mapped_column(Text)
+    # ranked (a command ranked the book) | recorded (`csm health snapshot`) | backfill
+    origin: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
