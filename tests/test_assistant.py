@@ -12,6 +12,11 @@ from agent.assistant.tools import ToolContext
 from tests.scripted_model import ScriptedChatModel
 
 NORTHWIND = "Northwind Studios"
+DECK_NARRATIVE = {
+    "summary": ["The account is steady this quarter."],
+    "wins": ["No measured wins to report this quarter."],
+    "next_steps": ["The CSM sends the meeting notes to the customer."],
+}
 EMAIL_BODY = "Hi Linnea,\n\nThank you for your time today. I will send the notes shortly.\n\nBest,"
 
 
@@ -164,3 +169,25 @@ def test_metrics_tool_rejects_bad_dates(demo_settings, demo_store):
     model.assert_done()
     error = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
     assert "Dates must be YYYY-MM-DD" in error.content
+
+
+def test_agent_drafts_a_deck(demo_settings, demo_store):
+    model = ScriptedChatModel(
+        replies=[
+            _tool_call("draft_ebr", {"account": NORTHWIND, "kind": "qbr"}, "c1"),
+            # The deck tool asks the same model for its narrative parts.
+            AIMessage(content=json.dumps(DECK_NARRATIVE)),
+            AIMessage(content="The QBR is saved."),
+        ]
+    )
+    ctx = ToolContext(demo_settings, demo_store, model, "scripted")
+
+    result = answer(ctx, "Prepare the QBR for Northwind Studios")
+
+    model.assert_done()
+    deck = result.data[0]["result"]
+    assert result.tools == ["draft_ebr"]
+    assert deck["kind"] == "qbr"
+    assert deck["path"].endswith(".md")
+    tool_output = next(m for m in model.calls[2] if isinstance(m, ToolMessage)).content
+    assert "Deck saved to" in tool_output

@@ -50,6 +50,7 @@ def _run_tool(ctx: ToolContext, name: str, arguments: dict) -> ToolResult:
         "health": tools.health,
         "sentiment": tools.sentiment,
         "draft_email": tools.draft_email,
+        "draft_ebr": tools.draft_ebr,
         "at_risk_accounts": tools.at_risk,
         "account_brief": tools.account_brief,
         "metrics": tools.metrics,
@@ -112,6 +113,19 @@ class DraftEmailArgs(BaseModel):
     )
 
 
+class DraftDeckArgs(BaseModel):
+    account: str = Field(description="The account's name or id.")
+    kind: str = Field(
+        default="qbr",
+        description="`qbr` (operational, for the champion) or `ebr` (strategic, for the "
+        "executive sponsor).",
+    )
+    period: str | None = Field(
+        default=None,
+        description="The quarter, e.g. 2026Q3. Leave empty for the current quarter.",
+    )
+
+
 class AtRiskArgs(BaseModel):
     limit: int = Field(default=10, ge=1, le=50, description="How many accounts to list.")
 
@@ -154,6 +168,12 @@ TOOL_SPECS = (
     ("health", AccountArgs, "Explain an account's health score: components, drivers, missing."),
     ("sentiment", SentimentArgs, "Sentiment of a text or of an account's recent interactions."),
     ("draft_email", DraftEmailArgs, "Draft a verified email to the account's right contact."),
+    (
+        "draft_ebr",
+        DraftDeckArgs,
+        "Write a QBR or EBR deck for the account, every figure verified and cited; it is "
+        "saved for the CSM to review.",
+    ),
     ("at_risk_accounts", AtRiskArgs, "List the accounts most at risk with their main driver."),
     (
         "account_brief",

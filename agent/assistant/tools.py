@@ -257,6 +257,33 @@ def draft_email(ctx: ToolContext, account: str, purpose: str = "checkin") -> Too
     return ToolResult("draft_email", text, sorted(set(sources)), draft.model_dump(mode="json"))
 
 
+def draft_ebr(
+    ctx: ToolContext, account: str, kind: str = "qbr", period: str | None = None
+) -> ToolResult:
+    """Write a QBR or EBR deck (Markdown) to the outbox and return its text."""
+    from agent.drafting.deck import render_markdown, write_deck
+
+    record = ctx.store.resolve_account(account)
+    deck, path = write_deck(
+        ctx.store, record, ctx.settings, kind, period, "md", ctx.model, ctx.model_name
+    )
+    check = deck.verification
+    status = (
+        "verified against the account's facts"
+        if check is None or check.ok
+        else "NOT verified: unsupported " + ", ".join(check.unsupported)
+    )
+    text = f"Deck saved to {path} ({status}).\n\n{render_markdown(deck)}"
+    data = {
+        "path": str(path),
+        "kind": deck.kind,
+        "period": deck.quarter.code,
+        "verified": check is None or check.ok,
+        "warnings": deck.warnings,
+    }
+    return ToolResult("draft_ebr", text, [f"deck {path.name}"], data)
+
+
 def _draft(ctx: ToolContext, record, purpose: str, to: str | None = None):  # noqa: ANN001, ANN202
     """Draft an email for the account, with the context's model when there is one."""
     from agent.drafting.email import draft_email as build
