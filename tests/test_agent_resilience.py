@@ -84,7 +84,8 @@ def test_steps_per_turn_are_capped(demo_settings, demo_store):
         answer(ctx, "list at-risk accounts again and again")
 
 
-def test_long_tool_output_is_cut_with_a_note(demo_settings, demo_store):
+def test_long_tool_output_is_cut_with_a_note(demo_settings, demo_store, monkeypatch):
+    monkeypatch.setattr("agent.assistant.budget.TOOL_OUTPUT_TOKENS", 200)
     model, _result = run(
         demo_settings,
         demo_store,
@@ -92,7 +93,7 @@ def test_long_tool_output_is_cut_with_a_note(demo_settings, demo_store):
     )
 
     output = tool_replies(model, 1)[-1]
-    assert "[Output cut at 2000 of" in output
+    assert "[Output cut at 200 of" in output
     assert output.endswith("</tool_output>")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agent.assistant import tools
+from agent.assistant import budget, tools
 from agent.assistant.budget import context_tokens, fit_history, truncate_output
 from agent.assistant.router import route
 from agent.assistant.tools import ToolContext, ToolResult
@@ -214,7 +214,7 @@ def _langchain_tools(ctx: ToolContext, calls: list[ToolResult]) -> list:
                 raise ToolException(f"Tool error: {error}") from None
             calls.append(result)
             # Tool output carries customer content: mark it as quoted data for the model.
-            text = quote_data(truncate_output(result.text))
+            text = quote_data(truncate_output(result.text, budget.TOOL_OUTPUT_TOKENS))
             return f'<tool_output tool="{name}">\n{text}\n</tool_output>'
 
         return invoke
