@@ -173,3 +173,28 @@ def test_hybrid_beats_both_retrievers(shared_data: Path, tmp_path: Path):
     for measure in ("hit@3", "mrr"):
         assert methods["hybrid"][measure] > methods["dense"][measure], measure
         assert methods["hybrid"][measure] > methods["keyword"][measure], measure
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "holds no questions"), (b"\xff\xfe garbage\n", "is not UTF-8 text")],
+    ids=["empty", "binary"],
+)
+def test_unreadable_case_files_rejected(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "cases.jsonl"
+    path.write_bytes(content)
+
+    with pytest.raises(InputError, match=message):
+        load_cases(path)
+
+
+def test_case_folder_rejected(tmp_path: Path):
+    with pytest.raises(InputError, match="is a folder"):
+        load_cases(tmp_path)
+
+
+def test_eval_refuses_a_real_home(demo_settings: Settings):
+    result = runner.invoke(app, ["eval", "retrieval", "--home", str(demo_settings.home)])
+
+    assert result.exit_code == 1
+    assert "did not build" in result.stderr

@@ -6,6 +6,7 @@ Every test runs twice: on the embedded Chroma store and on a real `chroma run` s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,14 @@ from agent.config import Settings, load_settings
 from agent.errors import CsmError, InputError
 from agent.retrieval import open_index
 from agent.retrieval.chunking import chunk_text
-from agent.retrieval.index import COLLECTION, Index, drop_index, keyword_path, open_client
+from agent.retrieval.index import (
+    COLLECTION,
+    Index,
+    drop_index,
+    index_location,
+    keyword_path,
+    open_client,
+)
 from agent.retrieval.types import SourceText
 
 ACME_NOTE = SourceText(
@@ -436,3 +444,17 @@ def test_unknown_mode_or_fusion_rejected(index: Index) -> None:
         index.search("sync", mode="sparse")
     with pytest.raises(InputError, match="'average'"):
         index.search("sync", fusion="average")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/some/path", "http://127.0.0.1:8000/?x=1"])
+def test_chroma_url_with_path_rejected(settings: Settings, url: str) -> None:
+    with pytest.raises(CsmError, match="is not a Chroma server URL"):
+        open_client(dataclasses.replace(settings, chroma_url=url))
+
+
+def test_chroma_url_password_never_shown(settings: Settings) -> None:
+    shown = index_location(
+        dataclasses.replace(settings, chroma_url="http://ann:s3cret@127.0.0.1:1")
+    )
+
+    assert shown == "http://ann:***@127.0.0.1:1"

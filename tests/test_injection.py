@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, ToolMessage
 from agent.assistant.agent import answer
 from agent.assistant.chat import ChatSession
 from agent.assistant.tools import ToolContext
+from agent.errors import InputError
 from agent.ingest import import_path
 from agent.insights.overrides import active_overrides
 from tests.scripted_model import ScriptedChatModel
@@ -200,3 +201,20 @@ def test_draft_keeps_other_accounts_out(hostile):
     assert "Loomstone" not in draft["body"]
     assert "250,000" not in draft["body"]
     assert draft["verification"]["ok"]
+
+
+def test_save_never_overwrites(hostile, tmp_path):
+    settings, store = hostile
+    session = ChatSession(ToolContext(settings, store))
+    existing = tmp_path / "notes.md"
+    existing.write_text("keep me", encoding="utf-8")
+
+    with pytest.raises(InputError, match="inside the csm home"):
+        session.command(f"/save {settings.db_path}")
+    with pytest.raises(InputError, match="already exists"):
+        session.command(f"/save {existing}")
+    with pytest.raises(InputError, match="cannot write"):
+        session.command(f"/save {tmp_path / 'missing' / 'chat.md'}")
+
+    assert existing.read_text(encoding="utf-8") == "keep me"
+    assert settings.db_path.stat().st_size > 1000

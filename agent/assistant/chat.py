@@ -115,11 +115,25 @@ class ChatSession:
     def _save(self, argument: str) -> str:
         if not argument:
             raise InputError("Give a file name: /save FILE.")
-        path = Path(argument).expanduser()
+        path = Path(argument).expanduser().resolve()
+        home = self.ctx.settings.home.expanduser().resolve()
+        if path == home or home in path.parents:
+            raise InputError(
+                f"/save {argument}: {path} is inside the csm home {home}, which holds the "
+                "store. Save the chat somewhere else."
+            )
+        if path.exists():
+            raise InputError(f"/save {argument}: {path} already exists. Choose a new file name.")
         lines = [f"# csm chat, saved {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", ""]
         for speaker, text in self.transcript:
             lines += [f"**{speaker}:**", "", text, ""]
-        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            path.write_text("\n".join(lines), encoding="utf-8")
+        except OSError as error:
+            raise InputError(
+                f"/save {argument}: cannot write {path} ({error.strerror or error}). Give a "
+                "path in a folder you can write to."
+            ) from None
         exchanges = len(self.transcript) // 2
         return f"Saved {exchanges} exchange{'s' if exchanges != 1 else ''} to {path}"
 

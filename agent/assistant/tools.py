@@ -111,7 +111,10 @@ def search(
     if not hits:
         text = f"No passages match {query!r}."
         if empty_index:
-            text += " The index is empty: import notes, tickets or docs with `csm import`."
+            text += (
+                " The index is empty: import notes, tickets or docs with `csm import`, or run "
+                "`csm index rebuild` if the store already holds them."
+            )
         return ToolResult("search", text, data={"query": query, "results": []})
     names = _account_names(ctx.store, {hit.account_id for hit in hits if hit.account_id})
     lines = [format_hit(rank, hit, names) for rank, hit in enumerate(hits, start=1)]

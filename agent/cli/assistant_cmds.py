@@ -92,7 +92,7 @@ def chat_command() -> None:
         except KeyboardInterrupt:
             typer.echo("\n(stopped)")
             continue
-        except (CsmError, RuntimeFailure) as error:
+        except (CsmError, RuntimeFailure, OSError) as error:
             # The session goes on, so a server that is down for one request can be retried.
             typer.echo(f"Error: {error}")
             continue

@@ -141,6 +141,8 @@ def retrieval_command(
     from agent.config import load_settings
     from agent.errors import InputError
     from agent.evaluation.retrieval import (
+        check_eval_home,
+        check_methods,
         eval_settings,
         evaluate,
         load_cases,
@@ -150,8 +152,11 @@ def retrieval_command(
     from agent.store.db import create_home
 
     cases = load_cases(cases_file)
+    check_methods(method or [])
     base = load_settings()
     settings = eval_settings(base, home or base.cache_dir / "eval-retrieval")
+    if home is not None:
+        check_eval_home(home)
     create_home(settings)
     store = command_store(settings)
     try:

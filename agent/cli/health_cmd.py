@@ -82,6 +82,7 @@ def snapshot_command(
         0,
         "--backfill",
         min=0,
+        max=3650,
         help="Also record the snapshots of this many days before --as-of, recomputed from the "
         "store; days that have one keep it.",
     ),

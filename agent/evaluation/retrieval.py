@@ -131,6 +131,14 @@ def hybrid_method(rule: str) -> str:
     return "hybrid" if rule == DEFAULT_FUSION else f"hybrid-{rule}"
 
 
+def check_methods(names: Iterable[str]) -> None:
+    """Raise InputError naming the first unknown method."""
+    compared = methods()
+    unknown = [name for name in names if name not in compared]
+    if unknown:
+        raise InputError(f"Unknown method {unknown[0]!r}; use one of {', '.join(compared)}.")
+
+
 def load_cases(path: Path) -> list[RetrievalCase]:
     """Read one JSON question a line.
 
@@ -139,9 +147,16 @@ def load_cases(path: Path) -> list[RetrievalCase]:
             named), or two questions share an id.
     """
     if not path.is_file():
-        raise InputError(f"{path} does not exist. Pass --cases with a JSONL question file.")
+        problem = "is a folder" if path.is_dir() else "does not exist"
+        raise InputError(f"{path} {problem}. Pass --cases with a JSONL question file.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path} is not UTF-8 text (byte {error.start}). Save the question file as UTF-8."
+        ) from None
     cases: list[RetrievalCase] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -162,11 +177,31 @@ def load_cases(path: Path) -> list[RetrievalCase]:
                 f"got {case.answers!r}."
             )
         cases.append(case)
+    if not cases:
+        raise InputError(f"{path} holds no questions. Write one JSON question a line.")
     ids = [case.id for case in cases]
     if len(set(ids)) != len(ids):
         repeated = sorted({case_id for case_id in ids if ids.count(case_id) > 1})
         raise InputError(f"{path}: question ids repeat: {', '.join(repeated)}.")
     return cases
+
+
+# Written into a home that `csm eval retrieval` built, so that it never imports its corpus
+# into a CSM's own book.
+CORPUS_MARK = "eval-retrieval-corpus"
+
+
+def check_eval_home(home: Path) -> None:
+    """Refuse a home that holds a store the evaluation did not build.
+
+    Raises:
+        InputError: the home has a store and no CORPUS_MARK.
+    """
+    if (home / "csm.sqlite3").exists() and not (home / CORPUS_MARK).exists():
+        raise InputError(
+            f"{home} holds a csm store that csm eval retrieval did not build; the evaluation "
+            "would import its corpus into it. Pass --home with a new folder."
+        )
 
 
 def eval_settings(settings: Settings, home: Path) -> Settings:
@@ -185,6 +220,7 @@ def prepare_corpus(
     from agent.ingest import import_path
     from agent.sample import load_sample
 
+    (settings.home / CORPUS_MARK).touch()
     load_sample(settings, store, say)
     loaded = ["sample"]
     if data_dir is None:
@@ -208,9 +244,7 @@ def evaluate(
 
     compared = methods()
     names = list(method_names or compared)
-    unknown = [name for name in names if name not in compared]
-    if unknown:
-        raise InputError(f"Unknown method {unknown[0]!r}; use one of {', '.join(compared)}.")
+    check_methods(names)
     results = {name: MethodResult(name) for name in names}
     with Index(settings) as index:
         for case in cases:

@@ -421,8 +421,15 @@ class Index:
 
 
 def index_location(settings: Settings) -> str:
-    """Name where the index lives, for messages: the Chroma server's URL or the folder."""
-    return settings.chroma_url or str(settings.index_dir)
+    """Name where the index lives, for messages: the Chroma server's URL (without any
+    password) or the folder."""
+    if settings.chroma_url is None:
+        return str(settings.index_dir)
+    parts = urlsplit(settings.chroma_url)
+    if parts.password is None:
+        return settings.chroma_url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
 
 
 def keyword_path(settings: Settings) -> Path:
@@ -447,14 +454,21 @@ def open_client(settings: Settings) -> chromadb.ClientAPI:
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
     url = settings.chroma_url
+    shown = index_location(settings)
     parts = urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         port = -1
-    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or port == -1
+        or parts.path not in ("", "/")
+        or parts.query
+    ):
         raise ConfigError(
-            f"CSM_CHROMA_URL={url!r} is not a Chroma server URL. Write it as "
+            f"CSM_CHROMA_URL={shown!r} is not a Chroma server URL. Write it as "
             "http://HOST:PORT (e.g. http://127.0.0.1:8000), or unset it to keep the index "
             "under CSM_HOME."
         )
@@ -467,7 +481,7 @@ def open_client(settings: Settings) -> chromadb.ClientAPI:
         )
     except Exception as error:  # chromadb raises ValueError, or its own errors, when down
         raise RuntimeFailure(
-            f"The Chroma server at {url} does not answer ({error}). Start it (`chroma run "
+            f"The Chroma server at {shown} does not answer ({error}). Start it (`chroma run "
             "--path DIR --host HOST --port PORT`), or unset CSM_CHROMA_URL to use the index "
             "under CSM_HOME."
         ) from error
