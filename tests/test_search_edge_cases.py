@@ -165,3 +165,13 @@ def test_punctuation_and_markup_queries(home: Path, query: str):
     result = csm("search", query)
 
     assert result.exit_code == 0, result.output
+
+
+def test_misspelt_account_names_the_match(home: Path):
+    import_notes(home, {"2026-03-05-call.md": "Call about the renewal.\n"})
+
+    result = csm("search", "renewal", "--account", "Acme Robotcs", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert "Searching Acme Robotics (A-1), the closest match" in result.stderr
+    assert json.loads(result.stdout)["account"] == "A-1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from agent.cli.common import handle_errors, open_context, print_json
+from agent.cli.common import handle_errors, open_context, print_json, stderr
 from agent.errors import InputError
 
 KIND_CHOICES = ("notes", "tickets", "docs")
@@ -37,11 +37,17 @@ def search_command(
     if kind is not None and kind not in KIND_CHOICES:
         raise InputError(f"--kind {kind!r} is not valid; use one of {', '.join(KIND_CHOICES)}.")
     settings, store = open_context()
-    account_id = store.resolve_account(account).id if account is not None else None
+    record = store.resolve_account(account) if account is not None else None
+    account_id = record.id if record is not None else None
+    if record is not None and account.strip().casefold() not in (
+        record.id.casefold(),
+        record.name.casefold(),
+    ):
+        stderr(f"Searching {record.name} ({record.id}), the closest match to {account!r}.")
     result = search(
         ToolContext(settings, store), query, account=account_id, kind=kind, k=k, mode=mode
     )
     if as_json:
-        print_json(result.data)
+        print_json({**result.data, "account": account_id})
     else:
         typer.echo(result.text)
