@@ -58,7 +58,7 @@ def _check_path(path: Path) -> None:
         raise InputError(f"--chart {path}: the folder {path.parent} does not exist. Create it.")
 
 
-def _pyplot():  # noqa: ANN202 - matplotlib is imported lazily
+def pyplot():  # noqa: ANN202 - matplotlib is imported lazily
     import matplotlib
 
     matplotlib.use("Agg")
@@ -86,7 +86,7 @@ def write_health_chart(
     history = score_history(store, report.account_id, end, days, model)
     usage = daily_usage(store, report.account_id, start, end)
 
-    plt = _pyplot()
+    plt = pyplot()
     figure, (score_axes, usage_axes) = plt.subplots(
         2, 1, sharex=True, figsize=(10, 6), gridspec_kw={"height_ratios": [3, 2]}
     )

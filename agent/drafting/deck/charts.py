@@ -10,19 +10,10 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from agent.insights.health_chart import daily_usage, pyplot
 from agent.store import Store, Ticket
-from agent.store.tables import UsageRecord
-
-
-def _pyplot():  # noqa: ANN202 - matplotlib is imported lazily
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def weekly_usage(store: Store, account_id: str, start: date, end: date) -> list[tuple[date, int]]:
@@ -30,25 +21,15 @@ def weekly_usage(store: Store, account_id: str, start: date, end: date) -> list[
 
     Weeks cut by either end are left out, because a partial week would look like a drop in use.
     """
-    with store.session() as session:
-        rows = session.execute(
-            select(UsageRecord.usage_date, func.sum(UsageRecord.usage_count))
-            .where(
-                UsageRecord.account_id == account_id,
-                UsageRecord.usage_date >= start,
-                UsageRecord.usage_date <= end,
-            )
-            .group_by(UsageRecord.usage_date)
-        ).all()
-    weeks: dict[date, int] = defaultdict(int)
+    weeks: dict[date, int] = {}
     week = start + timedelta(days=(7 - start.weekday()) % 7)
     while week + timedelta(days=6) <= end:
         weeks[week] = 0
         week += timedelta(days=7)
-    for day, events in rows:
+    for day, events in daily_usage(store, account_id, start, end):
         monday = day - timedelta(days=day.weekday())
         if monday in weeks:
-            weeks[monday] += int(events or 0)
+            weeks[monday] += events
     return sorted(weeks.items())
 
 
@@ -108,7 +89,7 @@ def usage_chart(points: list[tuple[date, int]], path: Path) -> Path:
 
     The chart has no title: the slide or the Markdown caption above it names it.
     """
-    plt = _pyplot()
+    plt = pyplot()
     with plt.rc_context({"font.size": FONT_SIZE}):
         figure, axes = plt.subplots(figsize=FIGURE_SIZE, dpi=DPI)
         axes.plot(
@@ -132,7 +113,7 @@ def tickets_chart(rows: list[tuple[str, int, int]], path: Path) -> Path:
 
     The chart has no title: the slide or the Markdown caption above it names it.
     """
-    plt = _pyplot()
+    plt = pyplot()
     with plt.rc_context({"font.size": FONT_SIZE}):
         figure, axes = plt.subplots(figsize=FIGURE_SIZE, dpi=DPI)
         positions = list(range(len(rows)))
