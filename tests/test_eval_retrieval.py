@@ -177,7 +177,7 @@ def test_hybrid_beats_both_retrievers(shared_data: Path, tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "holds no questions"), (b"\xff\xfe garbage\n", "is not UTF-8 text")],
+    [(b"", "contains no questions"), (b"\xff\xfe garbage\n", "is not UTF-8 text")],
     ids=["empty", "binary"],
 )
 def test_unreadable_case_files_rejected(tmp_path: Path, content: bytes, message: str):

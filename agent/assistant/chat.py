@@ -119,7 +119,7 @@ class ChatSession:
         home = self.ctx.settings.home.expanduser().resolve()
         if path == home or home in path.parents:
             raise InputError(
-                f"/save {argument}: {path} is inside the csm home {home}, which holds the "
+                f"/save {argument}: {path} is inside the csm home {home}, which contains the "
                 "store. Save the chat somewhere else."
             )
         if path.exists():

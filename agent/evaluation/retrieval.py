@@ -178,7 +178,7 @@ def load_cases(path: Path) -> list[RetrievalCase]:
             )
         cases.append(case)
     if not cases:
-        raise InputError(f"{path} holds no questions. Write one JSON question a line.")
+        raise InputError(f"{path} contains no questions. Write one JSON question a line.")
     ids = [case.id for case in cases]
     if len(set(ids)) != len(ids):
         repeated = sorted({case_id for case_id in ids if ids.count(case_id) > 1})
@@ -192,15 +192,15 @@ CORPUS_MARK = "eval-retrieval-corpus"
 
 
 def check_eval_home(home: Path) -> None:
-    """Refuse a home that holds a store the evaluation did not build.
+    """Reject a home that contains a store the evaluation did not build.
 
     Raises:
         InputError: the home has a store and no CORPUS_MARK.
     """
     if (home / "csm.sqlite3").exists() and not (home / CORPUS_MARK).exists():
         raise InputError(
-            f"{home} holds a csm store that csm eval retrieval did not build; the evaluation "
-            "would import its corpus into it. Pass --home with a new folder."
+            f"{home} contains a csm store that csm eval retrieval did not build, and the "
+            "evaluation would import its corpus into it. Pass --home with a new folder."
         )
 
 

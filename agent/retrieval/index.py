@@ -481,7 +481,7 @@ def open_client(settings: Settings) -> chromadb.ClientAPI:
         )
     except Exception as error:  # chromadb raises ValueError, or its own errors, when down
         raise RuntimeFailure(
-            f"The Chroma server at {shown} does not answer ({error}). Start it (`chroma run "
+            f"The Chroma server at {shown} is not responding ({error}). Start it (`chroma run "
             "--path DIR --host HOST --port PORT`), or unset CSM_CHROMA_URL to use the index "
             "under CSM_HOME."
         ) from error
